@@ -1,0 +1,102 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers, arrows pointing one way:
+//
+//   GPUCITopology → GPUCIAllocation → GPUCIPool → GPUCISimulation
+//   GPUCIPlanner → GPUCIHistory            (beside them)
+//   GPUCICommands (swift-argument-parser) on top; `gpuci` is its thin executable.
+//
+// GPUCISupport holds the few helpers every layer shares (located errors, atomic writes,
+// deterministic JSON). GPUCIData carries the bundled `Topologies/` and `Scenarios/` folders.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+// Everything at the root that is neither GPUCIData's source nor its resources.
+let dataTargetExcludes = [
+    "README.md", "Tests", "Benchmarks", "Scripts",
+    "Sources/CHwloc", "Sources/CNuma", "Sources/GPUCISupport", "Sources/GPUCITopology",
+    "Sources/GPUCIAllocation", "Sources/GPUCIPool", "Sources/GPUCISimulation", "Sources/GPUCIPlanner",
+    "Sources/GPUCIHistory", "Sources/GPUCICommands", "Sources/gpuci",
+]
+
+let package = Package(
+    name: "gpuci",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gpuci", targets: ["gpuci"]),
+        .library(name: "GPUCITopology", targets: ["GPUCITopology"]),
+        .library(name: "GPUCIAllocation", targets: ["GPUCIAllocation"]),
+        .library(name: "GPUCIPool", targets: ["GPUCIPool"]),
+        .library(name: "GPUCISimulation", targets: ["GPUCISimulation"]),
+        .library(name: "GPUCIPlanner", targets: ["GPUCIPlanner"]),
+        .library(name: "GPUCIHistory", targets: ["GPUCIHistory"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CHwloc", pkgConfig: "hwloc", providers: [.apt(["libhwloc-dev"])]),
+        .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
+
+        .target(name: "GPUCISupport", swiftSettings: swiftSettings),
+        // The bundled data lives at the package root (Topologies/, Scenarios/) where users
+        // find it; this target only copies it next to the executable.
+        .target(
+            name: "GPUCIData",
+            dependencies: ["GPUCISupport"],
+            path: ".",
+            exclude: dataTargetExcludes,
+            sources: ["Sources/GPUCIData"],
+            resources: [.copy("Topologies"), .copy("Scenarios")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GPUCITopology",
+            dependencies: ["CHwloc", "CNuma", "GPUCISupport", "GPUCIData", "Yams"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "GPUCIAllocation", dependencies: ["GPUCITopology"], swiftSettings: swiftSettings),
+        .target(
+            name: "GPUCIPool",
+            dependencies: ["GPUCIAllocation", "GPUCITopology", "GPUCISupport", "GPUCIData", "Yams"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GPUCISimulation",
+            dependencies: ["GPUCIPool", "GPUCIAllocation", "GPUCITopology", "GPUCISupport", "Yams"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GPUCIPlanner",
+            dependencies: ["GPUCISupport", "GPUCIData", "Yams"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GPUCIHistory",
+            dependencies: ["GPUCIPlanner", "GPUCISupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GPUCICommands",
+            dependencies: [
+                "GPUCITopology", "GPUCIAllocation", "GPUCIPool", "GPUCISimulation",
+                "GPUCIPlanner", "GPUCIHistory", "GPUCISupport", "GPUCIData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "gpuci", dependencies: ["GPUCICommands"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "GPUCITopologyTests", dependencies: ["GPUCITopology"]),
+        .testTarget(name: "GPUCIAllocationTests", dependencies: ["GPUCIAllocation"]),
+        .testTarget(name: "GPUCIPoolTests", dependencies: ["GPUCIPool"]),
+        .testTarget(name: "GPUCISimulationTests", dependencies: ["GPUCISimulation"]),
+        .testTarget(name: "GPUCIPlannerTests", dependencies: ["GPUCIPlanner"]),
+        .testTarget(name: "GPUCIHistoryTests", dependencies: ["GPUCIHistory"]),
+        .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The GPUCIAllocation layer; see Package.swift for where it sits.

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `gpuci` command: topology, allocation, pool, simulation, CI planning and run history.
+public struct GPUCI: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "gpuci",
+        abstract: "Simulate GPU CI for LLM serving: topologies, worker placement, test sessions, CI plans.",
+        version: "0.1.0",
+        subcommands: [
+            TopologyCommand.self,
+            AllocateCommand.self,
+            PoolCommand.self,
+            SimulateCommand.self,
+            ScenarioCommand.self,
+            RegistryCommand.self,
+            PlanCommand.self,
+            HistoryCommand.self,
+            RunCommand.self,
+            BenchCommand.self,
+        ]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,1 @@
+// The GPUCIHistory layer; see Package.swift for where it sits.

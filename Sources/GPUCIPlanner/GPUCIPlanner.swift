@@ -1,0 +1,1 @@
+// The GPUCIPlanner layer; see Package.swift for where it sits.

@@ -1,0 +1,1 @@
+// The GPUCIPool layer; see Package.swift for where it sits.

@@ -1,0 +1,1 @@
+// The GPUCISimulation layer; see Package.swift for where it sits.

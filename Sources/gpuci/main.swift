@@ -1,0 +1,3 @@
+import GPUCICommands
+
+GPUCI.main()
