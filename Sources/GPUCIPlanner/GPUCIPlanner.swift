@@ -1,1 +1,0 @@
-// The GPUCIPlanner layer; see Package.swift for where it sits.
