@@ -1,1 +1,0 @@
-// The GPUCIAllocation layer; see Package.swift for where it sits.

@@ -1,1 +1,0 @@
-// The GPUCIPool layer; see Package.swift for where it sits.

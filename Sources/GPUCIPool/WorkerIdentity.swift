@@ -1,0 +1,41 @@
+/// How a worker is reached: HTTP or gRPC (the reference's `ConnectionMode`).
+public enum ConnectionMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case http
+    case grpc
+}
+
+/// The role of a worker: a regular server, or one half of a prefill/decode (PD) pair.
+public enum WorkerType: String, Sendable, Hashable, Codable, CaseIterable {
+    case regular
+    case prefill
+    case decode
+}
+
+/// Which worker: model, connection mode, worker type and index, with the reference's key strings.
+///
+///     WorkerIdentity(model: "llama-8b", mode: .http).key                          // "llama-8b:http"
+///     WorkerIdentity(model: "llama-8b", mode: .grpc, index: 2).key                // "llama-8b:grpc:2"
+///     WorkerIdentity(model: "llama-8b", mode: .http, type: .prefill).key          // "llama-8b:http:prefill_0"
+public struct WorkerIdentity: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var model: String
+    public var mode: ConnectionMode
+    public var type: WorkerType
+    public var index: Int
+
+    public init(model: String, mode: ConnectionMode = .http, type: WorkerType = .regular, index: Int = 0) {
+        self.model = model
+        self.mode = mode
+        self.type = type
+        self.index = index
+    }
+
+    /// The stable key: `<model>:<mode>`, `<model>:<mode>:<n>` for n > 0, `<model>:<mode>:<type>_<n>` for PD.
+    public var key: String {
+        switch type {
+        case .regular: index == 0 ? "\(model):\(mode.rawValue)" : "\(model):\(mode.rawValue):\(index)"
+        case .prefill, .decode: "\(model):\(mode.rawValue):\(type.rawValue)_\(index)"
+        }
+    }
+
+    public var description: String { key }
+}
