@@ -78,6 +78,22 @@ public struct Device: Sendable, Hashable, Codable {
         self.numaNode = numaNode
         self.pciBusID = pciBusID
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case index, kind, vendor, model, memoryMiB, numaNode, pciBusID
+    }
+
+    /// Encodes every key, unknown values as `null`, so JSON readers see a fixed shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(vendor, forKey: .vendor)
+        try container.encode(model, forKey: .model)
+        try container.encode(memoryMiB, forKey: .memoryMiB)
+        try container.encode(numaNode, forKey: .numaNode)
+        try container.encode(pciBusID, forKey: .pciBusID)
+    }
 }
 
 /// One NUMA domain.
@@ -93,6 +109,18 @@ public struct NUMANode: Sendable, Hashable, Codable {
         self.memoryMiB = memoryMiB
         self.distances = distances
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case index, memoryMiB, distances
+    }
+
+    /// Encodes every key, unknown values as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(memoryMiB, forKey: .memoryMiB)
+        try container.encode(distances, forKey: .distances)
+    }
 }
 
 /// One network adapter.
@@ -103,18 +131,41 @@ public struct NIC: Sendable, Hashable, Codable {
     public var rdma: Bool
     /// Link rate in Gbit/s, when known.
     public var rateGbps: Int?
+    /// The NUMA node the adapter is attached to, when known.
     public var numaNode: Int?
+    /// PCI bus id, when known.
     public var pciBusID: String?
     /// Whether a port is up (`PORT_ACTIVE`); `nil` when unknown, which counts as up.
     public var portActive: Bool?
+    /// How each device reaches this adapter (`PIX` when they share a PCIe switch), in device
+    /// order; `nil` when unknown.
+    public var deviceLinks: [Link]?
 
+    /// Creates a NIC description.
     public init(name: String, rdma: Bool, rateGbps: Int? = nil, numaNode: Int? = nil,
-                pciBusID: String? = nil, portActive: Bool? = nil) {
+                pciBusID: String? = nil, portActive: Bool? = nil, deviceLinks: [Link]? = nil) {
         self.name = name
         self.rdma = rdma
         self.rateGbps = rateGbps
         self.numaNode = numaNode
         self.pciBusID = pciBusID
         self.portActive = portActive
+        self.deviceLinks = deviceLinks
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, rdma, rateGbps, numaNode, pciBusID, portActive, deviceLinks
+    }
+
+    /// Encodes every key, unknown values as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(rdma, forKey: .rdma)
+        try container.encode(rateGbps, forKey: .rateGbps)
+        try container.encode(numaNode, forKey: .numaNode)
+        try container.encode(pciBusID, forKey: .pciBusID)
+        try container.encode(portActive, forKey: .portActive)
+        try container.encode(deviceLinks, forKey: .deviceLinks)
     }
 }
