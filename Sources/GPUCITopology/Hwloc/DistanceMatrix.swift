@@ -15,8 +15,7 @@ struct DistanceMatrix {
         guard hwloc_distances_get_by_name(topology, name, &count, &matrices, 0) == 0, count >= 1,
               let matrix = matrices[0] else { return nil }
         defer { hwloc_distances_release(topology, matrix) }
-        if closeSwitches {
-            // Both transformations fail harmlessly (-1) on matrices without switches.
+        if closeSwitches, hasNVSwitch(matrix) {
             _ = hwloc_distances_transform(topology, matrix, HWLOC_DISTANCES_TRANSFORM_MERGE_SWITCH_PORTS, nil, 0)
             _ = hwloc_distances_transform(topology, matrix, HWLOC_DISTANCES_TRANSFORM_TRANSITIVE_CLOSURE, nil, 0)
         }
@@ -29,5 +28,13 @@ struct DistanceMatrix {
         }
         let values = (0..<(size * size)).map { valueArray[$0] }
         return DistanceMatrix(objects: objects, values: values)
+    }
+
+    private static func hasNVSwitch(_ matrix: UnsafeMutablePointer<hwloc_distances_s>) -> Bool {
+        guard let objects = matrix.pointee.objs else { return false }
+        return (0..<Int(matrix.pointee.nbobjs)).contains { index in
+            guard let object = objects[index].map(HwlocObject.init) else { return false }
+            return object.isPCIDevice && object.subtype == "NVSwitch"
+        }
     }
 }

@@ -13,9 +13,11 @@ enum XMLWellFormedness {
         let delegate = RootRecorder()
         parser.delegate = delegate
         parser.shouldResolveExternalEntities = false
-        if !parser.parse() {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error"
-            throw InputError("not well-formed XML: \(reason)", file: file, line: parser.lineNumber, column: parser.columnNumber)
+        // swift-corelibs' parser can return true and still record an error (e.g. a truncated file).
+        if !parser.parse() || parser.parserError != nil {
+            let code = parser.parserError.map { String(($0 as NSError).code) } ?? "unknown"
+            throw InputError("not well-formed XML (XML parser error \(code); truncated file or unbalanced tags?)",
+                             file: file, line: parser.lineNumber, column: parser.columnNumber)
         }
         guard delegate.root == "topology" else {
             throw InputError("expected an hwloc <topology> document, found <\(delegate.root ?? "nothing")>", file: file, line: 1)
