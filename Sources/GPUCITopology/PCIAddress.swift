@@ -43,6 +43,7 @@ public struct PCIAddress: Sendable, Hashable, Comparable, CustomStringConvertibl
         return "\(hex(domain, 4)):\(hex(bus, 2)):\(hex(device, 2)).\(function)"
     }
 
+    /// Bus order: domain, bus, device, function.
     public static func < (lhs: PCIAddress, rhs: PCIAddress) -> Bool {
         (lhs.domain, lhs.bus, lhs.device, lhs.function) < (rhs.domain, rhs.bus, rhs.device, rhs.function)
     }

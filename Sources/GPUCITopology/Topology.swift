@@ -17,6 +17,7 @@ public struct Topology: Sendable, Hashable, Codable {
     /// `links[i][j]` is how device `i` reaches device `j`; the diagonal is `.selfLink`.
     public var links: [[Link]]
 
+    /// Creates a topology; `links` must be square over `devices` with `.selfLink` on the diagonal.
     public init(name: String, source: TopologySource, devices: [Device], numaNodes: [NUMANode] = [],
                 nics: [NIC] = [], links: [[Link]]) {
         self.name = name
@@ -57,7 +58,9 @@ public enum Vendor: String, Sendable, Hashable, Codable, CaseIterable {
 public struct Device: Sendable, Hashable, Codable {
     /// Position in the topology, 0-based; the id the allocator uses.
     public var index: Int
+    /// GPU or NPU.
     public var kind: DeviceKind
+    /// Who makes it.
     public var vendor: Vendor
     /// Marketing model name, e.g. `H200` or `Ascend 910B`.
     public var model: String
@@ -68,6 +71,7 @@ public struct Device: Sendable, Hashable, Codable {
     /// PCI bus id (`0000:18:00.0`), when known.
     public var pciBusID: String?
 
+    /// Creates a device description.
     public init(index: Int, kind: DeviceKind = .gpu, vendor: Vendor, model: String, memoryMiB: Int?,
                 numaNode: Int? = nil, pciBusID: String? = nil) {
         self.index = index
@@ -98,12 +102,14 @@ public struct Device: Sendable, Hashable, Codable {
 
 /// One NUMA domain.
 public struct NUMANode: Sendable, Hashable, Codable {
+    /// Position among the topology's NUMA nodes, 0-based.
     public var index: Int
     /// Local memory in MiB, when known.
     public var memoryMiB: Int?
     /// Relative distances to every NUMA node (ACPI SLIT style, 10 = local), when known.
     public var distances: [Int]?
 
+    /// Creates a NUMA node description.
     public init(index: Int, memoryMiB: Int? = nil, distances: [Int]? = nil) {
         self.index = index
         self.memoryMiB = memoryMiB

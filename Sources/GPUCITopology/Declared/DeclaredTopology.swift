@@ -93,8 +93,8 @@ public struct DeclaredTopology: Sendable, Hashable {
         for group in groups {
             let map = try group.mapping(allowed: ["index", "count", "kind", "vendor", "model", "memoryMiB", "numaNode", "pciBusID"])
             let count = try map["count"]?.positiveInt() ?? 1
-            guard devices.count + count <= 4096 else {
-                throw (map["count"] ?? group).error("expected at most 4096 devices in all")
+            guard devices.count + count <= 1024 else {
+                throw (map["count"] ?? group).error("expected at most 1024 devices in all")
             }
             if let indexValue = map["index"] {
                 let index = try indexValue.int()

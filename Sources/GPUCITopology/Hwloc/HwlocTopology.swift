@@ -48,8 +48,16 @@ public struct HwlocTopology: ~Copyable {
     }
 
     /// Discovers the machine this process runs on.
+    ///
+    /// - Throws: `InputError` when hwloc fails, or loads something other than this machine
+    ///   (`HWLOC_XMLFILE` or `HWLOC_SYNTHETIC` set in the environment).
     public static func live() throws(InputError) -> HwlocTopology {
         let handle = try makeHandle(label: "hwloc live discovery", configure: nil)
+        guard hwloc_topology_is_thissystem(handle) != 0 else {
+            hwloc_topology_destroy(handle)
+            throw InputError("hwloc did not discover this machine (is HWLOC_XMLFILE or HWLOC_SYNTHETIC set?)",
+                             file: "hwloc live discovery")
+        }
         return HwlocTopology(handle: handle, source: .hwlocLive)
     }
 
