@@ -85,6 +85,16 @@ func expectWellFormed(_ t: Topology) {
         }
     }
 
+    @Test(arguments: [1_000, 100_000])
+    func deeplyNestedInputIsAnError(_ depth: Int) {
+        let flow = "name: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        #expect(throws: InputError.self) { _ = try DeclaredTopology.parse(flow, file: "deep.yaml") }
+        let block = String(repeating: "- ", count: depth) + "x"
+        #expect(throws: InputError.self) { _ = try DeclaredTopology.parse(block, file: "deep.yaml") }
+        let xml = String(repeating: "<object>", count: depth) + String(repeating: "</object>", count: depth)
+        #expect(throws: InputError.self) { _ = try HwlocTopology(xmlText: "<topology>\(xml)</topology>", label: "deep.xml") }
+    }
+
     @Test func damagedHwlocXMLNeverCrashesNorFallsBackToTheHost() {
         let text = HwlocReaderTests.barePCIMachine()
         var rng = SeededGenerator(state: 7)

@@ -171,6 +171,23 @@ import Testing
         #expect(t.devices.map(\.numaNode) == [0, 1])
     }
 
+    /// AMD Instinct GPUs are class 0x1200 functions; RSMI gives VRAM in KiB and an XGMI matrix.
+    @Test func amdGPUsWithRSMIAndXGMIMatrix() throws {
+        let f = HwlocFixture()
+        let ids = (0..<2).map { _ in f.gp() }
+        let gpus = (0..<2).map { n in
+            f.pciDevice(busid: "0000:0\(n + 1):00.0", type: "1200 [1002:74a1] [1002:74a1] 00",
+                f.osDevice(name: "rsmi\(n)", type: 1, subtype: "RSMI", gp: ids[n],
+                           infos: [("GPUModel", "AMD Instinct MI300X"), ("RSMIVRAMSize", "201310208")]))
+        }
+        let xgmi = f.distances(name: "XGMIBandwidth", kind: 9, members: ids.map { "OSDev:\($0)" },
+                               values: [[0, 64_000], [64_000, 0]])
+        let t = try Self.load(f.machine(packages: [f.hostBridge(buses: "00-02", gpus[0], gpus[1])], extra: xgmi))
+        #expect(t.devices.count == 2 && t.devices.allSatisfy { $0.vendor == .amd && $0.kind == .gpu })
+        #expect(t.devices.map(\.memoryMiB) == [196_592, 196_592])
+        #expect(t.link(0, 1) == .xgmi)
+    }
+
     /// OS devices with no PCI parent: cuda0/cuda1 and nvml0/nvml1 describe two GPUs, not four.
     @Test func orphanOSDevicesUseOneBackendPerVendor() throws {
         let f = HwlocFixture()
