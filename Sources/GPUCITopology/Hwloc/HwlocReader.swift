@@ -1,5 +1,3 @@
-import CHwloc
-
 /// Reads gpuci's ``Topology`` out of a loaded hwloc topology.
 ///
 /// - Devices: one per accelerator PCI function (see ``AcceleratorCatalog``), however many OS
@@ -35,9 +33,7 @@ struct HwlocReader {
 
     private func findAccelerators() -> [HwlocAccelerator] {
         var found: [HwlocAccelerator] = []
-        var next = hwloc_get_next_pcidev(topology, nil)
-        while let raw = next {
-            let object = HwlocObject(raw: raw)
+        for object in HwlocTopology.pciDevices(topology) {
             let compute = object.ioChildren.filter(HwlocAccelerator.isCompute)
                 .sorted { HwlocAccelerator.rank($0) < HwlocAccelerator.rank($1) }
             if let pci = object.pci {
@@ -51,7 +47,6 @@ struct HwlocReader {
                                                   kind: vendor == .huawei ? .npu : .gpu))
                 }
             }
-            next = hwloc_get_next_pcidev(topology, raw)
         }
         found.sort { ($0.pci?.address ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0))
             < ($1.pci?.address ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0)) }
@@ -61,13 +56,10 @@ struct HwlocReader {
     /// Compute OS devices with no PCI device above them: per vendor, only the best backend.
     private func orphanAccelerators() -> [HwlocAccelerator] {
         var byVendor: [Vendor: [HwlocObject]] = [:]
-        var next = hwloc_get_next_osdev(topology, nil)
-        while let raw = next {
-            let object = HwlocObject(raw: raw)
+        for object in HwlocTopology.osDevices(topology) {
             if HwlocAccelerator.isCompute(object), !hasIOAncestor(object), let vendor = HwlocAccelerator.vendor(of: object) {
                 byVendor[vendor, default: []].append(object)
             }
-            next = hwloc_get_next_osdev(topology, raw)
         }
         var result: [HwlocAccelerator] = []
         for vendor in Vendor.allCases {
@@ -186,10 +178,7 @@ struct HwlocReader {
 
     private func readNICs(accelerators: [HwlocAccelerator], _ numaByOSIndex: [Int: Int]) -> [NIC] {
         var nics: [(key: String, nic: NIC)] = []
-        var next = hwloc_get_next_osdev(topology, nil)
-        while let raw = next {
-            defer { next = hwloc_get_next_osdev(topology, raw) }
-            let object = HwlocObject(raw: raw)
+        for object in HwlocTopology.osDevices(topology) {
             let type = object.osDeviceType
             guard type == .openFabrics || type == .network, let name = object.name else { continue }
             let parent = object.parent

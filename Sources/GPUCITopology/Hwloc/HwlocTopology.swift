@@ -128,6 +128,26 @@ public struct HwlocTopology: ~Copyable {
         }
     }
 
+    static func pciDevices(_ topology: OpaquePointer) -> [HwlocObject] {
+        var objects: [HwlocObject] = []
+        var next = hwloc_get_next_pcidev(topology, nil)
+        while let raw = next {
+            objects.append(HwlocObject(raw: raw))
+            next = hwloc_get_next_pcidev(topology, raw)
+        }
+        return objects
+    }
+
+    static func osDevices(_ topology: OpaquePointer) -> [HwlocObject] {
+        var objects: [HwlocObject] = []
+        var next = hwloc_get_next_osdev(topology, nil)
+        while let raw = next {
+            objects.append(HwlocObject(raw: raw))
+            next = hwloc_get_next_osdev(topology, raw)
+        }
+        return objects
+    }
+
     static func nonIOAncestor(_ topology: OpaquePointer, _ object: HwlocObject) -> HwlocObject? {
         hwloc_get_non_io_ancestor_obj(topology, object.raw).map(HwlocObject.init)
     }
