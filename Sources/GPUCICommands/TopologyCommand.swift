@@ -68,6 +68,9 @@ struct TopologyCommand: ParsableCommand {
         @Option(help: "Output format: table or json.")
         var format: Format = .table
 
+        @Flag(inversion: .prefixedNo, help: "Show NIC rows and columns in the table's link matrix.")
+        var nics = true
+
         func run() throws {
             let topology = try TopologyLoader.load(reference)
             switch format {
@@ -76,7 +79,7 @@ struct TopologyCommand: ParsableCommand {
             case .table:
                 let names = (try? TopologyLoader.shippedNames()) ?? []
                 let description = names.contains(reference) ? (try? TopologyLoader.shipped(reference))?.description : nil
-                print(TopologyTable.render(topology, description: description), terminator: "")
+                print(TopologyTable.render(topology, description: description, includeNICs: nics), terminator: "")
             }
         }
     }
@@ -92,6 +95,9 @@ struct TopologyCommand: ParsableCommand {
         @Option(name: .customLong("export-xml"), help: "Also write hwloc's XML capture of this machine to FILE.")
         var exportXML: String?
 
+        @Flag(inversion: .prefixedNo, help: "Show NIC rows and columns in the table's link matrix.")
+        var nics = true
+
         func run() throws {
             let hwloc = try HwlocTopology.live()
             if let exportXML { try hwloc.exportXML(to: exportXML) }
@@ -100,7 +106,7 @@ struct TopologyCommand: ParsableCommand {
             case .json:
                 print(try JSONOutput.string(topology))
             case .table:
-                print(TopologyTable.render(topology), terminator: "")
+                print(TopologyTable.render(topology, includeNICs: nics), terminator: "")
                 print("")
                 print(Self.libnumaReport(HostNUMA.read()))
             }

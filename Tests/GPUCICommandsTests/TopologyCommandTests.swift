@@ -62,6 +62,8 @@ import Testing
         #expect(run.stdout.contains("\tGPU0\tGPU1\tGPU2\tGPU3\tNIC0\tNUMA Affinity"))
         #expect(run.stdout.contains("GPU0\t X \tPIX\tNODE\tNODE\tNODE\t0"))
         #expect(run.stdout.contains("Legend:"))
+        let bare = try Self.gpuci("topology", "show", "a10-4", "--no-nics")
+        #expect(bare.stdout.contains("\tGPU0\tGPU1\tGPU2\tGPU3\tNUMA Affinity") && !bare.stdout.contains("NIC0"))
     }
 
     @Test func badFileExitsNonZeroNamingTheFile() throws {

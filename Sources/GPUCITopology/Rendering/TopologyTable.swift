@@ -5,7 +5,10 @@ import Foundation
 /// affinity, a legend and a NIC legend).
 public enum TopologyTable {
     /// The whole view: header line, devices, NUMA nodes, link matrix and legends.
-    public static func render(_ topology: Topology, description: String? = nil) -> String {
+    ///
+    /// With `includeNICs` false the matrix has GPU rows and columns only, as with a machine
+    /// without NICs.
+    public static func render(_ topology: Topology, description: String? = nil, includeNICs: Bool = true) -> String {
         var lines: [String] = []
         let numaText = topology.numaNodes.isEmpty ? "NUMA undeclared" : "\(topology.numaNodes.count) NUMA node\(topology.numaNodes.count == 1 ? "" : "s")"
         lines.append("\(topology.name) (\(topology.source.rawValue)): \(topology.devices.count) device\(topology.devices.count == 1 ? "" : "s"), \(numaText), \(topology.nics.count) NIC\(topology.nics.count == 1 ? "" : "s")")
@@ -18,7 +21,9 @@ public enum TopologyTable {
         }
         if !topology.devices.isEmpty {
             lines.append("")
-            lines += matrix(topology)
+            var shown = topology
+            if !includeNICs { shown.nics = [] }
+            lines += matrix(shown)
         }
         return lines.joined(separator: "\n") + "\n"
     }
