@@ -70,10 +70,13 @@ public struct Device: Sendable, Hashable, Codable {
     public var numaNode: Int?
     /// PCI bus id (`0000:18:00.0`), when known.
     public var pciBusID: String?
+    /// CPUs local to the device as a list such as `0-47,96-143` (as `nvidia-smi topo -m`
+    /// prints it), when known.
+    public var cpuAffinity: String?
 
     /// Creates a device description.
     public init(index: Int, kind: DeviceKind = .gpu, vendor: Vendor, model: String, memoryMiB: Int?,
-                numaNode: Int? = nil, pciBusID: String? = nil) {
+                numaNode: Int? = nil, pciBusID: String? = nil, cpuAffinity: String? = nil) {
         self.index = index
         self.kind = kind
         self.vendor = vendor
@@ -81,10 +84,11 @@ public struct Device: Sendable, Hashable, Codable {
         self.memoryMiB = memoryMiB
         self.numaNode = numaNode
         self.pciBusID = pciBusID
+        self.cpuAffinity = cpuAffinity
     }
 
     private enum CodingKeys: String, CodingKey {
-        case index, kind, vendor, model, memoryMiB, numaNode, pciBusID
+        case index, kind, vendor, model, memoryMiB, numaNode, pciBusID, cpuAffinity
     }
 
     /// Encodes every key, unknown values as `null`, so JSON readers see a fixed shape.
@@ -97,6 +101,7 @@ public struct Device: Sendable, Hashable, Codable {
         try container.encode(memoryMiB, forKey: .memoryMiB)
         try container.encode(numaNode, forKey: .numaNode)
         try container.encode(pciBusID, forKey: .pciBusID)
+        try container.encode(cpuAffinity, forKey: .cpuAffinity)
     }
 }
 

@@ -59,11 +59,11 @@ import Testing
     @Test func showTableLooksLikeNvidiaSmi() throws {
         let run = try Self.gpuci("topology", "show", "a10-4")
         #expect(run.status == 0)
-        #expect(run.stdout.contains("\tGPU0\tGPU1\tGPU2\tGPU3\tNIC0\tNUMA Affinity"))
-        #expect(run.stdout.contains("GPU0\t X \tPIX\tNODE\tNODE\tNODE\t0"))
+        #expect(run.stdout.contains("\tGPU0\tGPU1\tGPU2\tGPU3\tNIC0\tCPU Affinity\tNUMA Affinity"))
+        #expect(run.stdout.contains("GPU0\t X \tPIX\tNODE\tNODE\tNODE\tN/A\t0"))
         #expect(run.stdout.contains("Legend:"))
         let bare = try Self.gpuci("topology", "show", "a10-4", "--no-nics")
-        #expect(bare.stdout.contains("\tGPU0\tGPU1\tGPU2\tGPU3\tNUMA Affinity") && !bare.stdout.contains("NIC0"))
+        #expect(bare.stdout.contains("\tGPU0\tGPU1\tGPU2\tGPU3\tCPU Affinity\tNUMA Affinity") && !bare.stdout.contains("NIC0"))
     }
 
     @Test func badFileExitsNonZeroNamingTheFile() throws {

@@ -108,6 +108,16 @@ import Testing
         #expect(e?.message == "missing key 'vendor'" && e?.location?.key == "devices[0]")
     }
 
+    @Test func cpuAffinityIsACPUList() throws {
+        let good = replacing("numaNode: [0, 1]", "numaNode: [0, 1]\n    cpuAffinity: [\"0-47,96-143\", \"48-95,144-191\"]")
+        let t = try DeclaredTopology.parse(good, file: "m.yaml").topology
+        #expect(t.devices.map(\.cpuAffinity) == ["0-47,96-143", "48-95,144-191"])
+        for bad in ["47-0", "0-4,2-3", "a-b", "+1", "1,,2"] {
+            let text = replacing("numaNode: [0, 1]", "numaNode: [0, 1]\n    cpuAffinity: \"\(bad)\"")
+            #expect(error(text)?.location?.key == "devices[0].cpuAffinity", "\(bad)")
+        }
+    }
+
     @Test func unknownVendorAndKind() {
         #expect(error(replacing("vendor: NVIDIA", "vendor: Acme"))?.location?.key == "devices[0].vendor")
         #expect(error(replacing("kind: gpu", "kind: tpu"))?.location?.key == "devices[0].kind")

@@ -57,6 +57,7 @@ import Testing
         #expect(topology.devices.allSatisfy { $0.vendor == .nvidia && $0.kind == .gpu })
         #expect(topology.devices.allSatisfy { $0.memoryMiB == 143_771 && $0.model == "H200" })
         #expect(topology.devices.map(\.numaNode) == [0, 0, 0, 1, 1, 1])
+        #expect(topology.devices.map(\.cpuAffinity) == ["0", "0", "0", "1", "1", "1"])
     }
 
     @Test func pciTreeGivesNvidiaSmiLabels() throws {

@@ -112,10 +112,10 @@ import Testing
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let header = try #require(lines.first { $0.hasPrefix("\tGPU0") })
         #expect(header == "\t" + (0..<8).map { "GPU\($0)" }.joined(separator: "\t") + "\t"
-                + (0..<8).map { "NIC\($0)" }.joined(separator: "\t") + "\tNUMA Affinity")
+                + (0..<8).map { "NIC\($0)" }.joined(separator: "\t") + "\tCPU Affinity\tNUMA Affinity")
         let row0 = try #require(lines.first { $0.hasPrefix("GPU0\t") })
         #expect(row0.split(separator: "\t").prefix(3).map(String.init) == ["GPU0", " X ", "NV18"])
-        #expect(row0.hasSuffix("\tPIX\tNODE\tNODE\tNODE\tSYS\tSYS\tSYS\tSYS\t0"))
+        #expect(row0.hasSuffix("\tPIX\tNODE\tNODE\tNODE\tSYS\tSYS\tSYS\tSYS\tN/A\t0"))
         #expect(lines.contains("  NIC0: mlx5_0 (RDMA, 400 Gb/s)"))
         #expect(lines.contains("Legend:"))
     }

@@ -91,7 +91,7 @@ public struct DeclaredTopology: Sendable, Hashable {
         let groups = try value.sequence()
         guard !groups.isEmpty else { throw value.error("expected at least one device") }
         for group in groups {
-            let map = try group.mapping(allowed: ["index", "count", "kind", "vendor", "model", "memoryMiB", "numaNode", "pciBusID"])
+            let map = try group.mapping(allowed: ["index", "count", "kind", "vendor", "model", "memoryMiB", "numaNode", "pciBusID", "cpuAffinity"])
             let count = try map["count"]?.positiveInt() ?? 1
             guard devices.count + count <= 1024 else {
                 throw (map["count"] ?? group).error("expected at most 1024 devices in all")
@@ -121,12 +121,15 @@ public struct DeclaredTopology: Sendable, Hashable {
             let busIDs: [String?] = try map["pciBusID"].map { value throws(InputError) in
                 try value.perItem(count: count) { item throws(InputError) in try Self.busID(item) }
             } ?? Array(repeating: nil, count: count)
+            let affinities: [String?] = try map["cpuAffinity"].map { value throws(InputError) in
+                try value.perItem(count: count) { item throws(InputError) in try Self.cpuList(item) }
+            } ?? Array(repeating: nil, count: count)
             if count > 1, let busValue = map["pciBusID"], !busValue.isSequence {
                 throw busValue.error("a group of \(count) devices needs a list of \(count) PCI bus ids")
             }
             for offset in 0..<count {
                 devices.append(Device(index: devices.count, kind: kind, vendor: vendor, model: model, memoryMiB: memory,
-                                      numaNode: numa[offset], pciBusID: busIDs[offset]))
+                                      numaNode: numa[offset], pciBusID: busIDs[offset], cpuAffinity: affinities[offset]))
             }
         }
         return devices
@@ -197,6 +200,20 @@ public struct DeclaredTopology: Sendable, Hashable {
             throw item.error("NUMA node \(index) does not exist (expected 0...\(numaCount - 1))")
         }
         return index
+    }
+
+    /// A CPU list such as `0-47,96-143`: ascending ranges of CPU numbers.
+    private static func cpuList(_ item: YAMLValue) throws(InputError) -> String {
+        let text = try item.string()
+        var previous = -1
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(bounds.count), bounds.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                  let low = Int(bounds[0]), let high = Int(bounds[bounds.count - 1]), low >= 0, low <= high, low > previous
+            else { throw item.error("expected a CPU list like 0-47,96-143 (ascending ranges), found '\(text)'") }
+            previous = high
+        }
+        return text
     }
 
     private static func busID(_ item: YAMLValue) throws(InputError) -> String {

@@ -1,4 +1,7 @@
 import CHwloc
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The kinds of hwloc object gpuci looks at; hwloc's C enum never leaves this module.
 public enum HwlocObjectKind: Sendable, Hashable, CaseIterable {
@@ -112,6 +115,15 @@ struct HwlocObject {
             child = current.pointee.next_sibling
         }
         return children
+    }
+
+    /// The object's cpuset as a list (`0-47,96-143`); `nil` when it has none or it is empty.
+    var cpusetList: String? {
+        guard let cpuset = raw.pointee.cpuset, hwloc_bitmap_iszero(cpuset) == 0 else { return nil }
+        var text: UnsafeMutablePointer<CChar>?
+        guard hwloc_bitmap_list_asprintf(&text, cpuset) >= 0, let text else { return nil }
+        defer { free(text) }
+        return String(cString: text)
     }
 
     /// The OS indices of the NUMA nodes in this object's nodeset.

@@ -19,7 +19,8 @@ struct HwlocReader {
         let devices = accelerators.enumerated().map { index, accelerator in
             Device(index: index, kind: accelerator.kind, vendor: accelerator.vendor, model: accelerator.model,
                    memoryMiB: accelerator.memoryMiB, numaNode: numaNode(of: accelerator.anchor, numaByOSIndex),
-                   pciBusID: accelerator.pci?.address.description)
+                   pciBusID: accelerator.pci?.address.description,
+                   cpuAffinity: HwlocTopology.nonIOAncestor(topology, accelerator.anchor)?.cpusetList)
         }
         var links = accelerators.indices.map { a in
             accelerators.indices.map { b in a == b ? Link.selfLink : pciLink(accelerators[a].anchor, accelerators[b].anchor) }

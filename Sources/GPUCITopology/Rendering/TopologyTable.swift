@@ -49,23 +49,25 @@ public enum TopologyTable {
         return aligned(rows)
     }
 
-    /// The `nvidia-smi topo -m` matrix with its legends.
+    /// The `nvidia-smi topo -m` matrix with its legends: device rows end with CPU and NUMA
+    /// affinity, NIC rows with their NUMA node.
     public static func matrix(_ topology: Topology) -> [String] {
         let devices = topology.devices
         let nics = topology.nics
         let columns = devices.map(name(of:)) + nics.indices.map { "NIC\($0)" }
-        var lines = ["\t" + columns.joined(separator: "\t") + "\tNUMA Affinity"]
+        var lines = ["\t" + columns.joined(separator: "\t") + "\tCPU Affinity\tNUMA Affinity"]
         for device in devices {
             var cells = devices.map { cell(topology.link(device.index, $0.index)) }
             cells += nics.map { nic in nic.deviceLinks.flatMap { $0.indices.contains(device.index) ? $0[device.index].label : nil } ?? "N/A" }
-            lines.append(name(of: device) + "\t" + cells.joined(separator: "\t") + "\t" + (device.numaNode.map(String.init) ?? "N/A"))
+            lines.append(name(of: device) + "\t" + cells.joined(separator: "\t") + "\t" + (device.cpuAffinity ?? "N/A")
+                         + "\t" + (device.numaNode.map(String.init) ?? "N/A"))
         }
         for (index, nic) in nics.enumerated() {
             var cells = devices.map { device in
                 nic.deviceLinks.flatMap { $0.indices.contains(device.index) ? $0[device.index].label : nil } ?? "N/A"
             }
             cells += nics.indices.map { other in index == other ? " X " : nicToNIC(nic, nics[other]) }
-            lines.append("NIC\(index)\t" + cells.joined(separator: "\t") + "\t" + (nic.numaNode.map(String.init) ?? "N/A"))
+            lines.append("NIC\(index)\t" + cells.joined(separator: "\t") + "\t\t" + (nic.numaNode.map(String.init) ?? "N/A"))
         }
         lines.append("")
         lines.append("Legend:")
