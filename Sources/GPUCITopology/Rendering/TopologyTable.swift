@@ -19,10 +19,10 @@ public enum TopologyTable {
             lines.append("")
             lines += numaTable(topology)
         }
-        if !topology.devices.isEmpty {
+        var shown = topology
+        if !includeNICs { shown.nics = [] }
+        if !shown.devices.isEmpty || !shown.nics.isEmpty {
             lines.append("")
-            var shown = topology
-            if !includeNICs { shown.nics = [] }
             lines += matrix(shown)
         }
         return lines.joined(separator: "\n") + "\n"
