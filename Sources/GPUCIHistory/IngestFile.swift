@@ -1,4 +1,5 @@
 import Foundation
+import GPUCIPlanner
 import GPUCISupport
 
 /// A results file read for `gpuci history ingest`: its attempts and the hash that keys it.
@@ -43,10 +44,18 @@ public struct IngestFile: Sendable, Hashable {
         return try parse(data: data, source: path, backend: backend, suite: suite, runID: runID)
     }
 
+    /// The lowercase hex SHA-256 of `data`: the key of the `ingests` table.
+    public static func contentHash(of data: Data) -> String {
+        SHA256.digest(Array(data)).map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+    }
+
     /// Parses the bytes of a results file; see ``read(path:backend:suite:runID:)``.
     public static func parse(data: Data, source: String, backend: String?, suite: String? = nil,
                              runID: String? = nil) throws(InputError) -> IngestFile {
-        let hash = SHA256.hex(data)
+        let hash = contentHash(of: data)
         let firstByte = data.first { !(Character(UnicodeScalar($0)).isWhitespace) }
         if firstByte == UInt8(ascii: "<") {
             guard let backend, !backend.isEmpty else {
