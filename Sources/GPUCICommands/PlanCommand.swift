@@ -26,6 +26,8 @@ struct PlanBuildCommand: ParsableCommand {
 
     @OptionGroup var selection: PlanSelectionOptions
     @OptionGroup var algorithm: PlanAlgorithmOptions
+    @OptionGroup var estimates: HistoryEstimateOptions
+    @OptionGroup var database: HistoryDatabaseOptions
 
     @Option(help: "Partitions for every selected suite (instead of a suites file).")
     var partitions: Int?
@@ -42,7 +44,7 @@ struct PlanBuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registrations = try selection.loadRegistrations()
+        let registrations = try estimates.planningRegistrations(selection.loadRegistrations(), database: database, selection: selection)
         let keys = try selection.selectedSuites(in: registrations)
         let config: SuitesConfig? = partitions == nil ? try PlanRegistry.suitesConfig(suites) : nil
         var plans: [SuitePlan] = []
@@ -76,6 +78,8 @@ struct PlanShowCommand: ParsableCommand {
 
     @OptionGroup var selection: PlanSelectionOptions
     @OptionGroup var algorithm: PlanAlgorithmOptions
+    @OptionGroup var estimates: HistoryEstimateOptions
+    @OptionGroup var database: HistoryDatabaseOptions
 
     @Option(help: "0-based partition index.")
     var partition: Int
@@ -90,7 +94,7 @@ struct PlanShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registrations = try selection.loadRegistrations()
+        let registrations = try estimates.planningRegistrations(selection.loadRegistrations(), database: database, selection: selection)
         let keys = try selection.selectedSuites(in: registrations)
         guard keys.count == 1, let key = keys.first else {
             throw ValidationError("suite \(selection.suite ?? "") exists for backends \(keys.map(\.backend).joined(separator: ", ")): give --backend")

@@ -64,16 +64,24 @@ public struct PartitionRunner: Sendable {
         self.configuration = configuration
     }
 
-    /// Runs `files` (paths relative to the root) in order. `record` is called with every attempt
-    /// as soon as it ends, before the next one starts; an error from it stops the run.
+    /// Runs `files` (paths relative to the root, recorded under the same names); see
+    /// ``run(_:onEvent:record:)``.
+    public func run(files: [String], onEvent: (Event) -> Void = { _ in },
+                    record: (Attempt) throws(InputError) -> Void) throws(InputError) -> RunSummary {
+        try run(files.map { RunnableFile(name: $0, path: $0) }, onEvent: onEvent, record: record)
+    }
+
+    /// Runs `runnable` in order. `record` is called with every attempt as soon as it ends, before
+    /// the next one starts; an error from it stops the run.
     ///
     /// - Throws: `InputError` before anything runs when a file is outside the root or missing, or
     ///   the interpreter cannot be found; or the error `record` threw.
-    public func run(files: [String], onEvent: (Event) -> Void = { _ in },
+    public func run(_ runnable: [RunnableFile], onEvent: (Event) -> Void = { _ in },
                     record: (Attempt) throws(InputError) -> Void) throws(InputError) -> RunSummary {
         let executable = try ProcessGroupRunner.resolveExecutable(configuration.python)
         var resolved: [URL] = []
-        for file in files { resolved.append(try configuration.root.resolve(file)) }
+        for file in runnable { resolved.append(try configuration.root.resolve(file.path)) }
+        let files = runnable.map(\.name)
 
         var results: [FileResult] = []
         var stopped = false
@@ -119,6 +127,19 @@ public struct PartitionRunner: Sendable {
             if !result.passed && !configuration.continueOnError { stopped = true }
         }
         return RunSummary(results: results)
+    }
+}
+
+/// A file to run: the name recorded in the history and its path relative to the root.
+public struct RunnableFile: Sendable, Hashable {
+    /// The registered name, e.g. `test/registered/x/test_y.py`.
+    public var name: String
+    /// The path relative to the root the runner runs from, e.g. `registered/x/test_y.py`.
+    public var path: String
+
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
     }
 }
 

@@ -1,0 +1,48 @@
+import ArgumentParser
+import GPUCIHistory
+
+/// `gpuci history ingest FILE…`: add JUnit XML or timing CSV results to the history.
+struct HistoryIngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Add pytest JUnit XML or timing CSV files to the history (all files in one transaction).",
+        discussion: """
+        JUnit XML (pytest --junitxml) gives one attempt per test file: the sum of its test cases' time, \
+        failed when any case failed or errored; files whose cases were all skipped are left out. \
+        CSV needs the header file,backend,seconds,outcome,timestamp (optional columns: suite, attempt, run_id). \
+        A file whose content was ingested before adds nothing. If any file is malformed, nothing is written.
+        """)
+
+    @Argument(help: "JUnit XML or CSV files.")
+    var files: [String]
+
+    @OptionGroup var database: HistoryDatabaseOptions
+
+    @Option(help: "Backend for JUnit files (required for them) and for CSV rows with an empty backend.")
+    var backend: String?
+
+    @Option(help: "Suite to record with the attempts.")
+    var suite: String?
+
+    @Option(help: "Commit or CI run id to record with the attempts.")
+    var runId: String?
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one file") }
+    }
+
+    func run() throws {
+        var parsed: [IngestFile] = []
+        for file in files {
+            parsed.append(try IngestFile.read(path: file, backend: backend, suite: suite, runID: runId))
+        }
+        let results = try database.open().ingest(parsed)
+        for result in results {
+            if let earlier = result.duplicateOf {
+                print("\(result.source): already ingested (as \(earlier)); nothing added")
+            } else {
+                print("\(result.source): \(result.added) attempt\(result.added == 1 ? "" : "s") added")
+            }
+        }
+    }
+}
