@@ -41,8 +41,8 @@ public struct Attempt: Sendable, Hashable, Codable {
 
 extension AttemptOutcome: DatabaseValueConvertible {}
 
-/// The `attempts` row: an ``Attempt`` plus the ingest it came from (`nil` for `gpuci run`).
-struct AttemptRow: Codable, FetchableRecord, PersistableRecord {
+/// The `attempts` row read back: an ``Attempt`` plus the ingest it came from (`nil` for `gpuci run`).
+struct AttemptRow: Codable, FetchableRecord, TableRecord {
     static let databaseTableName = "attempts"
 
     var file: String
@@ -56,20 +56,6 @@ struct AttemptRow: Codable, FetchableRecord, PersistableRecord {
     var attempt: Int
     var runID: String?
     var ingestHash: String?
-
-    init(_ attempt: Attempt, ingestHash: String?) {
-        file = attempt.file
-        backend = attempt.backend
-        suite = attempt.suite
-        partition = attempt.partition
-        partitions = attempt.partitions
-        startedAt = attempt.startedAt
-        seconds = attempt.seconds
-        outcome = attempt.outcome
-        self.attempt = attempt.attempt
-        runID = attempt.runID
-        self.ingestHash = ingestHash
-    }
 
     var value: Attempt {
         Attempt(file: file, backend: backend, suite: suite, partition: partition, partitions: partitions,

@@ -55,8 +55,9 @@ public final class HistoryDatabase: Sendable {
                 try db.execute(
                     sql: "INSERT INTO ingests (hash, source, format, attempts) VALUES (?, ?, ?, ?)",
                     arguments: [file.contentHash, file.source, file.format.rawValue, file.attempts.count])
+                let insert = try db.cachedStatement(sql: Self.insertSQL)
                 for attempt in file.attempts {
-                    try AttemptRow(attempt, ingestHash: file.contentHash).insert(db)
+                    try insert.execute(arguments: Self.arguments(attempt, ingestHash: file.contentHash))
                 }
                 results.append(IngestResult(source: file.source, added: file.attempts.count, duplicateOf: nil))
             }
@@ -66,7 +67,17 @@ public final class HistoryDatabase: Sendable {
 
     /// Records one attempt of `gpuci run` in its own transaction.
     public func record(_ attempt: Attempt) throws(InputError) {
-        try write { db in try AttemptRow(attempt, ingestHash: nil).insert(db) }
+        try write { db in try db.execute(sql: Self.insertSQL, arguments: Self.arguments(attempt, ingestHash: nil)) }
+    }
+
+    private static let insertSQL = """
+        INSERT INTO attempts (file, backend, suite, partition, partitions, startedAt, seconds, outcome, attempt, runID, ingestHash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    private static func arguments(_ attempt: Attempt, ingestHash: String?) -> StatementArguments {
+        [attempt.file, attempt.backend, attempt.suite, attempt.partition, attempt.partitions, attempt.startedAt,
+         attempt.seconds, attempt.outcome.rawValue, attempt.attempt, attempt.runID, ingestHash]
     }
 
     /// All attempts, optionally of one backend, in insertion order.
