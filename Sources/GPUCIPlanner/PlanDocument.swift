@@ -22,6 +22,10 @@ public struct PlanDocument: Sendable, Hashable, Codable {
         public var optimal: Bool
         /// The remaining gap to the lower bound, in percent.
         public var gapPercent: Double
+        /// How optimality is proved: `lowerBound`, `exhaustiveSearch` or `none`.
+        public var proof: OptimalityProof
+        /// Exact-search nodes spent (the deterministic effort measure).
+        public var searchNodes: Int
         /// The file that alone binds the makespan, if any.
         public var bindingFile: String?
         /// The runner label, when a suites file gives it.
@@ -40,6 +44,8 @@ public struct PlanDocument: Sendable, Hashable, Codable {
             lowerBoundSeconds = plan.lowerBoundSeconds
             optimal = plan.optimal
             gapPercent = (plan.gapPercent * 100).rounded() / 100
+            proof = plan.proof
+            searchNodes = plan.searchNodes
             bindingFile = plan.bindingFile
             runner = config?.runner
             timeoutMinutes = config?.timeoutMinutes

@@ -10,6 +10,7 @@ struct BranchAndBound {
     private let partitions: Int
     private let lowerBound: Int64
     private let budget: Int
+    private let unit: Int64
     private var loads: [Int64]
     private var assignment: [Int]
     private(set) var bestMakespan: Int64
@@ -25,6 +26,7 @@ struct BranchAndBound {
         self.partitions = partitions
         self.lowerBound = lowerBound
         self.budget = budget
+        unit = MakespanBound.granularity(weights)
         order = weights.indices.sorted { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && $0 < $1) }
         var suffix = Array(repeating: Int64(0), count: weights.count + 1)
         for index in stride(from: weights.count - 1, through: 0, by: -1) {
@@ -56,7 +58,7 @@ struct BranchAndBound {
         }
         nodes += 1
         if nodes > budget { stopped = true; return }
-        let target = bestMakespan - 1
+        let target = bestMakespan - unit
         let weight = weights[order[depth]]
         let smallest = weights[order[order.count - 1]]
         var usable: Int64 = 0
@@ -69,7 +71,7 @@ struct BranchAndBound {
             let load = loads[bin]
             if load == previous { continue }
             previous = load
-            if load + weight > bestMakespan - 1 { break }
+            if load + weight > bestMakespan - unit { break }
             loads[bin] += weight
             assignment[order[depth]] = bin
             search(depth: depth + 1)

@@ -10,8 +10,9 @@ public enum PartitionAlgorithm: String, Sendable, Hashable, Codable, CaseIterabl
 
 /// Knobs of the `optimal` algorithm.
 public struct PartitionOptions: Sendable, Hashable {
-    /// Branch-and-bound nodes per suite. A node count, not a clock, so plans are identical
-    /// on every machine and run.
+    /// Exact-search nodes per phase (bin completion, then complete greedy if still unproved),
+    /// so at most twice this per suite. A node count, not a clock: plans are identical on
+    /// every machine and run.
     public var searchNodeBudget: Int
 
     /// The default budget keeps a 500-file, 16-partition suite well under 100 ms.

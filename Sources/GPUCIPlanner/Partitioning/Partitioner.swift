@@ -12,7 +12,7 @@ public enum Partitioner {
         let reference = LongestProcessingTime.partition(seconds, partitions: m)
         switch algorithm {
         case .sglang:
-            return certify(reference, weights: weights, lowerBound: bound, searched: nil)
+            return certify(reference, weights: weights, staticBound: bound, provenBound: bound, nodes: 0)
         case .optimal:
             let referenceBins = reference
             let differenced = KarmarkarKarp.partition(weights, partitions: m)
@@ -22,16 +22,26 @@ public enum Partitioner {
             where makespan(candidate, weights) < makespan(best, weights) {
                 best = candidate
             }
-            var search = BranchAndBound(weights: weights, partitions: m, incumbent: best, lowerBound: bound,
-                                        budget: options.searchNodeBudget)
-            if options.searchNodeBudget > 0 { search.run() }
-            if search.bestMakespan < makespan(best, weights) {
-                var bins = Array(repeating: [Int](), count: m)
-                for (item, bin) in search.bestAssignment.enumerated() { bins[bin].append(item) }
-                best = bins
+            // Bin completion first (strong near the bound), then complete greedy, each with the budget.
+            var completion = BinCompletion(weights: weights, partitions: m, budget: options.searchNodeBudget)
+            let outcome = completion.solve(incumbent: best, lowerBound: bound)
+            if outcome.makespan < makespan(best, weights) { best = outcome.bins }
+            var proven = outcome.lowerBound
+            var nodes = completion.nodes
+            if outcome.exhausted {
+                var greedy = BranchAndBound(weights: weights, partitions: m, incumbent: best, lowerBound: proven,
+                                            budget: options.searchNodeBudget)
+                greedy.run()
+                nodes += greedy.nodes
+                if greedy.bestMakespan < makespan(best, weights) {
+                    var bins = Array(repeating: [Int](), count: m)
+                    for (item, bin) in greedy.bestAssignment.enumerated() { bins[bin].append(item) }
+                    best = bins
+                }
+                if !greedy.exhausted { proven = max(proven, greedy.bestMakespan) }
             }
-            let searched = options.searchNodeBudget > 0 ? search : nil
-            return certify(canonical(best, weights: weights), weights: weights, lowerBound: bound, searched: searched)
+            return certify(canonical(best, weights: weights), weights: weights, staticBound: bound,
+                           provenBound: proven, nodes: nodes)
         }
     }
 
@@ -54,16 +64,12 @@ public enum Partitioner {
         bins.map { $0.reduce(Int64(0)) { $0 + weights[$1] } }.max() ?? 0
     }
 
-    private static func certify(_ bins: [[Int]], weights: [Int64], lowerBound: Int64,
-                                searched: BranchAndBound?) -> PartitionResult {
+    private static func certify(_ bins: [[Int]], weights: [Int64], staticBound: Int64, provenBound: Int64,
+                                nodes: Int) -> PartitionResult {
         let loads = bins.map { $0.reduce(Int64(0)) { $0 + weights[$1] } }
         let span = loads.max() ?? 0
-        var bound = lowerBound
-        var proof: OptimalityProof = span <= lowerBound ? .lowerBound : .none
-        if proof == .none, let searched, !searched.exhausted, searched.bestMakespan >= span {
-            proof = .exhaustiveSearch
-            bound = span
-        }
+        let bound = min(max(staticBound, provenBound), span)
+        let proof: OptimalityProof = span <= staticBound ? .lowerBound : span <= bound ? .exhaustiveSearch : .none
         let total = weights.reduce(0, +)
         var binding: Int? = nil
         if let heaviest = weights.indices.max(by: { weights[$0] < weights[$1] || (weights[$0] == weights[$1] && $0 > $1) }),
@@ -71,6 +77,6 @@ public enum Partitioner {
             binding = heaviest
         }
         return PartitionResult(bins: bins, loads: loads, makespan: span, lowerBound: bound, proof: proof,
-                               bindingItem: binding, searchNodes: searched?.nodes ?? 0)
+                               bindingItem: binding, searchNodes: nodes)
     }
 }
