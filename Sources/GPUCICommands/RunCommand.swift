@@ -99,6 +99,7 @@ struct RunCommand: ParsableCommand {
                       fallbacks: fallbacks.filter { SuiteKey($0) == key && $0.isEnabled }.map(\.file))
 
         let history = try database.open()
+        ProcessGroupRunner.forwardTerminationSignals()
         let runner = PartitionRunner(configuration: PartitionRunner.Configuration(
             root: try RegistryRoot(path: HistorySourceTree.testFolder(registry)), python: python,
             timeoutPerFile: timeoutPerFile, killGrace: killGrace, retries: retry, retryWait: retryWait,

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 import GPUCISupport
+import Synchronization
 
 /// How one child process ended.
 public struct ProcessOutcome: Sendable, Hashable {
@@ -28,6 +29,29 @@ public struct ProcessOutcome: Sendable, Hashable {
 public enum ProcessGroupRunner {
     /// Most bytes of output kept for classification and reports.
     public static let outputLimit = 1 << 20
+
+    /// The process group of the child now running (0 when none), for the termination handler.
+    private static let runningGroup = Atomic<Int32>(0)
+
+    /// Makes SIGINT, SIGTERM and SIGHUP to this process first SIGKILL the running child's process
+    /// group (which the terminal's Ctrl-C does not reach), then end this process as the signal would.
+    /// SIGKILL cannot be caught: a child then outlives gpuci. Call it from the thread that runs the files.
+    public static func forwardTerminationSignals() {
+        _ = runningGroup.load(ordering: .relaxed)
+        // A parent may have started gpuci with these blocked; the calling thread takes them.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, signalNumber) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { received in
+                let group = ProcessGroupRunner.runningGroup.load(ordering: .relaxed)
+                if group != 0 { kill(-group, SIGKILL) }
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
+    }
 
     /// Finds `program` on `PATH` unless it already names a path.
     public static func resolveExecutable(_ program: String) throws(InputError) -> URL {
@@ -81,6 +105,8 @@ public enum ProcessGroupRunner {
         // Foundation starts the child as the leader of a new process group on Linux; make sure.
         if getpgid(pid) != pid { _ = setpgid(pid, pid) }
         let group = getpgid(pid) == pid ? -pid : pid
+        if group < 0 { runningGroup.store(pid, ordering: .relaxed) }
+        defer { runningGroup.store(0, ordering: .relaxed) }
 
         var timedOut = false
         if finished.wait(timeout: start + .nanoseconds(Int(max(timeout, 0) * 1e9))) == .timedOut {

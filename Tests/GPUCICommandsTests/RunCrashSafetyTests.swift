@@ -43,6 +43,38 @@ import Testing
         #expect(attempts.allSatisfy { $0.outcome == .passed })
     }
 
+    @Test func terminatedRunTakesItsTestDown() throws {
+        let tree = try HistoryRunTree()
+        defer { tree.remove() }
+        try tree.add("test_hang.py", estTime: "10", body: """
+        import os, time
+        with open('hang.pid.tmp', 'w') as f:
+            f.write(str(os.getpid()))
+        os.rename('hang.pid.tmp', 'hang.pid')
+        time.sleep(60)
+
+        """)
+        let pidFile = tree.root.appendingPathComponent("test/hang.pid")
+        let (process, _, _) = try HistoryRunBinary.start(
+            ["run", "--registry", ".", "--backend", "cpu", "--suite", "unit", "--db", "h.sqlite"], in: tree.root)
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: pidFile.path), waited < 1500, process.isRunning {
+            usleep(10_000)
+            waited += 1
+        }
+        let hangPid = try #require(pid_t(String(contentsOf: pidFile, encoding: .utf8)))
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+        var gone = false
+        for _ in 0..<200 {
+            if kill(hangPid, 0) != 0 { gone = true; break }
+            usleep(10_000)
+        }
+        if !gone { kill(-hangPid, SIGKILL) }
+        #expect(gone, "the test's process group outlived gpuci")
+    }
+
     @Test func killedIngestWritesAllOrNothing() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-ingest-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
