@@ -53,10 +53,11 @@ struct HistoryApplyCommand: ParsableCommand {
             print("No drifted est_time values to change.")
             return
         }
+        let root = try RegistryRoot(path: HistorySourceTree.testFolder(registry))
         var count = 0
         for file in editsByFile.keys.sorted() {
             let edits = editsByFile[file] ?? []
-            let path = HistorySourceTree.path(of: file, in: registry)
+            let path = try root.resolve(HistorySourceTree.relativeToTestFolder(file)).path
             guard let data = FileManager.default.contents(atPath: path) else { throw InputError("cannot read the file", file: path) }
             let old = [UInt8](data)
             let new = try EstTimeEditor.apply(edits, to: old, file: path)
@@ -90,9 +91,5 @@ enum HistorySourceTree {
     /// `file` relative to ``testFolder(_:)``: `test/registered/x.py` → `registered/x.py`.
     static func relativeToTestFolder(_ file: String) -> String {
         file.hasPrefix("test/") ? String(file.dropFirst("test/".count)) : file
-    }
-
-    static func path(of file: String, in tree: String) -> String {
-        URL(fileURLWithPath: testFolder(tree)).appendingPathComponent(relativeToTestFolder(file)).path
     }
 }

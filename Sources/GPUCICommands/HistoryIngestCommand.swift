@@ -27,6 +27,9 @@ struct HistoryIngestCommand: ParsableCommand {
     @Option(help: "Commit or CI run id to record with the attempts.")
     var runId: String?
 
+    @Option(help: "Prefix for file names that lack it, e.g. test/ for pytest run from sglang's test/ folder.")
+    var pathPrefix: String?
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file") }
     }
@@ -34,7 +37,13 @@ struct HistoryIngestCommand: ParsableCommand {
     func run() throws {
         var parsed: [IngestFile] = []
         for file in files {
-            parsed.append(try IngestFile.read(path: file, backend: backend, suite: suite, runID: runId))
+            var ingest = try IngestFile.read(path: file, backend: backend, suite: suite, runID: runId)
+            if let pathPrefix, !pathPrefix.isEmpty {
+                for index in ingest.attempts.indices where !ingest.attempts[index].file.hasPrefix(pathPrefix) {
+                    ingest.attempts[index].file = pathPrefix + ingest.attempts[index].file
+                }
+            }
+            parsed.append(ingest)
         }
         let results = try database.open().ingest(parsed)
         for result in results {

@@ -91,7 +91,7 @@ struct RunCommand: ParsableCommand {
         let plan = SuitePlanner.plan(registrations, key: key, partitions: of, algorithm: algorithm.algorithm,
                                      options: algorithm.partitionOptions)
         guard plan.partitions.contains(where: { !$0.files.isEmpty }) || !plan.skipped.isEmpty else {
-            throw ValidationError("no registrations for \(key)")
+            throw InputError("no registrations for suite \(suite) on \(backend)\(nightly ? " (nightly)" : "")", file: registry)
         }
         let planned = plan.partitions[partition]
         let output = RunOutput(interactive: isatty(STDOUT_FILENO) == 1)

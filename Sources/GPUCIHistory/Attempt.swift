@@ -23,6 +23,7 @@ public struct Attempt: Sendable, Hashable, Codable {
     /// Commit or CI run identifier, when known.
     public var runID: String?
 
+    /// Creates an attempt; unknown fields stay `nil`.
     public init(file: String, backend: String, suite: String? = nil, partition: Int? = nil,
                 partitions: Int? = nil, startedAt: String? = nil, seconds: Double,
                 outcome: AttemptOutcome, attempt: Int = 1, runID: String? = nil) {

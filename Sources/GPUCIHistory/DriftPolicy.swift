@@ -18,6 +18,7 @@ public struct DriftPolicy: Sendable, Hashable {
     /// The difference must exceed this many median absolute deviations.
     public var madFactor: Double
 
+    /// Creates a policy; the defaults are the documented rule.
     public init(minRuns: Int = 3, maxRatio: Double = 1.5, minRatio: Double = 0.5,
                 minSeconds: Double = 30, madFactor: Double = 3) {
         self.minRuns = minRuns

@@ -10,6 +10,7 @@ public enum EstTimeEditor {
         /// The new est_time in seconds.
         public var seconds: Int
 
+        /// Creates an edit of the literal at `span`.
         public init(span: Range<Int>, seconds: Int) {
             self.span = span
             self.seconds = seconds

@@ -21,6 +21,7 @@ public struct IngestFile: Sendable, Hashable {
     /// The attempts it holds, in file order.
     public var attempts: [Attempt]
 
+    /// Creates a parsed file; ``read(path:backend:suite:runID:)`` is the usual way.
     public init(source: String, contentHash: String, format: Format, attempts: [Attempt]) {
         self.source = source
         self.contentHash = contentHash

@@ -31,6 +31,7 @@ public struct PartitionRunner: Sendable {
         /// Commit or CI run id, recorded with each attempt.
         public var runID: String?
 
+        /// Creates a configuration; the defaults are the reference runner's (no retry, 60 s wait, 1200 s timeout).
         public init(root: RegistryRoot, python: String = "python3", timeoutPerFile: Double = 1200, killGrace: Double = 5,
                     retries: Int = 0, retryWait: Double = 60, continueOnError: Bool = false, backend: String,
                     suite: String? = nil, partition: Int? = nil, partitions: Int? = nil, runID: String? = nil) {
@@ -60,6 +61,7 @@ public struct PartitionRunner: Sendable {
     /// The configuration.
     public let configuration: Configuration
 
+    /// Creates a runner.
     public init(configuration: Configuration) {
         self.configuration = configuration
     }
@@ -137,6 +139,7 @@ public struct RunnableFile: Sendable, Hashable {
     /// The path relative to the root the runner runs from, e.g. `registered/x/test_y.py`.
     public var path: String
 
+    /// Creates a file to run.
     public init(name: String, path: String) {
         self.name = name
         self.path = path

@@ -40,6 +40,27 @@ import Testing
         #expect(try HistoryDatabase(path: folder.appendingPathComponent("h.sqlite").path).attemptCount() == 0)
     }
 
+    @Test func pathPrefixMapsPytestNamesToRegisteredNames() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-ingest-prefix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("<testsuite><testcase classname=\"registered.ops.test_x.TestX\" time=\"2\"/><testcase classname=\"q\" file=\"test/registered/y.py\" time=\"1\"/></testsuite>".utf8)
+            .write(to: folder.appendingPathComponent("r.xml"))
+        let result = try HistoryRunBinary.run(["history", "ingest", "r.xml", "--backend", "cuda", "--path-prefix", "test/", "--db", "h.sqlite"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try HistoryDatabase(path: folder.appendingPathComponent("h.sqlite").path).attempts().map(\.file)
+        #expect(files == ["test/registered/ops/test_x.py", "test/registered/y.py"])
+    }
+
+    @Test func applyNeedsASourceTree() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-apply-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("file,backend,suite,est_time,extra\r\n".utf8).write(to: folder.appendingPathComponent("r.csv"))
+        let result = try HistoryRunBinary.run(["history", "apply", "--registry", "r.csv", "--db", "h.sqlite"], in: folder)
+        #expect(result.status != 0 && result.stderr.contains("r.csv: expected a source tree folder"))
+    }
+
     @Test func junitWithoutBackendIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-ingest-nobackend-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -67,3 +67,24 @@ import Testing
         #expect(report.neverRun.map(\.file) == ["c.py"])
     }
 }
+
+@Suite struct EstimateSourceTests {
+    @Test func historyAndP90ReplaceEstTimeAndNameFallbacks() {
+        let registrations = [
+            Registration(file: "a.py", backend: "cuda", suite: "s", estTime: 100, estTimeLiteral: "100"),
+            Registration(file: "b.py", backend: "cuda", suite: "s", estTime: 50),
+            Registration(file: "a.py", backend: "amd", suite: "s", estTime: 70),
+        ]
+        var attempts = (1...10).map { Attempt(file: "a.py", backend: "cuda", seconds: Double($0), outcome: .passed) }
+        attempts.append(Attempt(file: "a.py", backend: "cuda", seconds: 500, outcome: .timeout))
+        attempts.append(Attempt(file: "b.py", backend: "cuda", seconds: 5, outcome: .failed))
+        let history = EstimateSource.history.apply(to: registrations, attempts: attempts)
+        #expect(history.registrations.map(\.estTime) == [5.5, 50, 70])
+        #expect(history.registrations[0].estTimeLiteral == nil)
+        #expect(history.fallbacks.map(\.file) == ["b.py", "a.py"])
+        let p90 = EstimateSource.p90.apply(to: registrations, attempts: attempts)
+        #expect(abs(p90.registrations[0].estTime - 9.1) < 1e-9)
+        let registry = EstimateSource.registry.apply(to: registrations, attempts: attempts)
+        #expect(registry.registrations == registrations && registry.fallbacks.isEmpty)
+    }
+}
