@@ -277,7 +277,7 @@ struct PythonTokenizer {
             }
             let byte = bytes[position]
             if prefix.formatted, fieldDepth > 0 {
-                try skipFormattedField(depth: &fieldDepth, quote: quote, triple: triple, startLine: startLine)
+                try skipFormattedField(depth: &fieldDepth)
                 continue
             }
             if byte == quote {
@@ -325,7 +325,7 @@ struct PythonTokenizer {
     }
 
     /// Skips one replacement field of an f-string (`{expr!r:spec}`), including nested strings.
-    private mutating func skipFormattedField(depth: inout Int, quote: UInt8, triple: Bool, startLine: Int) throws(PythonSyntaxProblem) {
+    private mutating func skipFormattedField(depth: inout Int) throws(PythonSyntaxProblem) {
         let byte = bytes[position]
         switch byte {
         case UInt8(ascii: "{"), UInt8(ascii: "("), UInt8(ascii: "["):
@@ -335,9 +335,7 @@ struct PythonTokenizer {
             depth -= 1
             position += 1
         case UInt8(ascii: "'"), UInt8(ascii: "\""):
-            if byte == quote, !triple {
-                throw PythonSyntaxProblem(line: startLine, message: "f-string: expecting '}'")
-            }
+            // Python 3.12 (PEP 701) allows any quote inside a replacement field.
             _ = try readString(prefix: StringPrefix.plain)
         case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
             skipLineBreak()
