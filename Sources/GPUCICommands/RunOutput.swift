@@ -5,7 +5,13 @@ import GPUCIPlanner
 /// What `gpuci run` prints: a header, one line per attempt, a summary table. On a terminal a
 /// status line shows the file being run and is overwritten by its result.
 struct RunOutput: Sendable {
+    /// Whether stdout is a terminal (live status line) or a log (result lines only).
     var interactive: Bool
+    private let progress = RunProgressLine()
+
+    init(interactive: Bool) {
+        self.interactive = interactive
+    }
 
     func header(key: SuiteKey, partition: Int, of count: Int, planned: PlannedPartition, skipped: [SkippedFile], fallbacks: [String]) {
         var text = "hardware \(key.backend)  suite \(key.suite)\(key.nightly ? " (nightly)" : "")  partition \(partition + 1)/\(count)\n"
@@ -19,13 +25,13 @@ struct RunOutput: Sendable {
         switch event {
         case let .starting(file, index, count, attempt):
             guard interactive else { return }
-            emit("\r\u{1B}[K[\(index + 1)/\(count)] \(file)\(attempt > 1 ? " (attempt \(attempt))" : "") running…")
+            progress.start("[\(index + 1)/\(count)] \(file)\(attempt > 1 ? " (attempt \(attempt))" : "")")
         case let .finished(result, index, count):
             let attempt = result.attempt
             var line = "[\(index + 1)/\(count)] \(attempt.file) attempt \(attempt.attempt): \(attempt.outcome.rawValue) in \(String(format: "%.1f", attempt.seconds)) s"
             if attempt.outcome == .retried, case let .retriable(pattern) = result.verdict { line += " (retriable: \(pattern))" }
             if attempt.outcome == .failed, case let .notRetriable(pattern?) = result.verdict { line += " (not retriable: \(pattern))" }
-            emit((interactive ? "\r\u{1B}[K" : "") + line + "\n")
+            if interactive { progress.finish(with: line + "\n") } else { emit(line + "\n") }
             if attempt.outcome == .failed || attempt.outcome == .timeout {
                 let lines = result.process.output.split(separator: "\n", omittingEmptySubsequences: false)
                 let tail = lines.prefix(lines.lastIndex(where: { !$0.isEmpty }).map { $0 + 1 } ?? 0).suffix(20)
