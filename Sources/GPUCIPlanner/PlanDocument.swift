@@ -28,6 +28,8 @@ public struct PlanDocument: Sendable, Hashable, Codable {
         public var searchNodes: Int
         /// The file that alone binds the makespan, if any.
         public var bindingFile: String?
+        /// Disabled registrations left out, with their reasons.
+        public var skipped: [SkippedFile]
         /// The runner label, when a suites file gives it.
         public var runner: String?
         /// The step timeout in minutes, when a suites file gives it.
@@ -47,6 +49,7 @@ public struct PlanDocument: Sendable, Hashable, Codable {
             proof = plan.proof
             searchNodes = plan.searchNodes
             bindingFile = plan.bindingFile
+            skipped = plan.skipped
             runner = config?.runner
             timeoutMinutes = config?.timeoutMinutes
         }

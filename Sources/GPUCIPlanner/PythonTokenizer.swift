@@ -7,6 +7,7 @@ struct PythonTokenizer {
     private var position = 0
     private var line = 1
     private var brackets: [(byte: UInt8, line: Int)] = []
+    private var stringDepth = 0
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -266,6 +267,12 @@ struct PythonTokenizer {
 
     private mutating func readString(prefix: StringPrefix) throws(PythonSyntaxProblem) -> PythonString {
         let startLine = line
+        // f-strings nest through their replacement fields; Python caps the depth too.
+        stringDepth += 1
+        defer { stringDepth -= 1 }
+        guard stringDepth <= 64 else {
+            throw PythonSyntaxProblem(line: line, message: "too many nested f-strings")
+        }
         let quote = bytes[position]
         let triple = position + 2 < bytes.count && bytes[position + 1] == quote && bytes[position + 2] == quote
         position += triple ? 3 : 1
@@ -340,7 +347,13 @@ struct PythonTokenizer {
         case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
             skipLineBreak()
         default:
-            position += 1
+            guard Self.isIdentifierStart(byte) else { position += 1; return }
+            let start = position
+            while position < bytes.count, Self.isIdentifierContinue(bytes[position]) { position += 1 }
+            if position < bytes.count, Self.isQuote(bytes[position]),
+               let prefix = StringPrefix(String(decoding: bytes[start..<position], as: UTF8.self)) {
+                _ = try readString(prefix: prefix)
+            }
         }
     }
 

@@ -242,9 +242,13 @@ public enum RegistrationReader {
 
     private static func literal(_ expression: ArraySlice<PythonToken>) -> Literal {
         var tokens = expression
+        var unwrapped = 0
         while tokens.count >= 3, case .op("(") = tokens.first?.kind, case .op(")") = tokens.last?.kind,
               wrapsWhole(tokens) {
             tokens = tokens.dropFirst().dropLast()
+            unwrapped += 1
+            // Deeper nesting is no literal anyone writes; stop before it turns quadratic.
+            if unwrapped > 32 { return .notConstant }
         }
         guard let first = tokens.first, let last = tokens.last else { return .notConstant }
         let span = first.span.lowerBound..<last.span.upperBound

@@ -94,6 +94,16 @@ struct PlanCommandTests {
         }
     }
 
+    @Test func planAloneWorksOnTheBundledDefaults() throws {
+        let result = try PlanCLI.run(["plan"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("cuda/base-b-test-1-gpu-small  algorithm optimal  partitions 6  runner 1-gpu-small  timeout 30 min"))
+        #expect(result.stdout.contains("plan hash sha256:"))
+        let bad = try PlanCLI.run(["plan", "--registry", "/nonexistent/registry.csv"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("/nonexistent/registry.csv: no such file or folder"))
+    }
+
     @Test func githubMatrixHasOneEntryPerJob() throws {
         let result = try PlanCLI.run(["plan", "--backend", "amd", "--suite", "stage-b-test-1-gpu-small-amd", "--format", "github-matrix"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -30,3 +30,18 @@ struct PartitionWorkedExampleTests {
         #expect(result.bins.flatMap { $0 }.sorted() == Array(0..<7))
     }
 }
+
+/// The reference LPT on float est_times: bins computed by the Python reference
+/// (`sorted(..., reverse=True)` then `min(range(size), key=sums.__getitem__)`), float sums included.
+struct SglangFloatReferenceTests {
+    @Test func floatWeightsMatchThePythonReference() {
+        let weights: [Double] = [
+            2.5, 8.9, 3.3, 0.1, 0.2, 3.3, 0.05, 0.2, 0.7, 0.7, 1.1, 0.05, 0.2, 3.3, 0.3, 0.1, 0.7, 0.3, 2.5, 2.6,
+            0.7, 0.7, 1.1, 2.5, 0.3, 1.1, 2.5, 0.1, 2.5, 1.1, 1.1, 2.5, 3.3, 0.3, 1.1, 2.5, 0.1, 0.05, 0.05, 0.1,
+        ]
+        #expect(LongestProcessingTime.partition(weights, partitions: 5) == [
+            [1, 30, 20, 7, 39], [2, 19, 35, 29, 16, 17, 33, 27, 37], [5, 0, 26, 10, 34, 4, 12, 6],
+            [13, 18, 28, 22, 8, 21, 15, 11], [32, 23, 31, 25, 9, 14, 24, 3, 36, 38],
+        ])
+    }
+}

@@ -87,4 +87,13 @@ struct RegistrationReaderFuzzTests {
             check(Array(text.utf8))
         }
     }
+
+    @Test func deepNestingIsRejectedNotFatal() {
+        let parens = "register_cuda_ci(" + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + ", 's')\n"
+        let result = RegistrationReader.read(text: parens, file: "deep.py")
+        #expect(result.registrations.isEmpty && result.problems.count == 1)
+        let fstrings = String(repeating: "f'{", count: 2000) + String(repeating: "}'", count: 2000)
+        let nested = RegistrationReader.read(text: "register_cuda_ci(1, \(fstrings))\n", file: "deep.py")
+        #expect(nested.problems.first?.message.contains("nested") == true)
+    }
 }

@@ -152,4 +152,16 @@ struct RegistrationReaderTests {
         #expect(result.problems.count == 2)
         #expect(result.problems.map { $0.location?.line } == [5, 7])
     }
+
+    @Test func nestedFStringsParse() {
+        let source = #"""
+        y = f"{d["k"]:>{width}} {f'{x!r}'}"
+        register_cuda_ci(1, "ok")
+        register_cuda_ci(1, "s", disabled=f"{d["k"]}")
+        """#
+        let result = read(source)
+        #expect(result.registrations.map(\.suite) == ["ok"])
+        #expect(result.problems.map { $0.location?.line } == [3])
+        #expect(result.problems.first?.message.contains("disabled must be a string literal") == true)
+    }
 }
