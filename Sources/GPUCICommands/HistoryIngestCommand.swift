@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import GPUCIHistory
+import GPUCISupport
 
 /// `gpuci history ingest FILE…`: add JUnit XML or timing CSV results to the history.
 struct HistoryIngestCommand: ParsableCommand {
@@ -35,9 +37,19 @@ struct HistoryIngestCommand: ParsableCommand {
     }
 
     func run() throws {
+        let history = try database.open()
         var parsed: [IngestFile] = []
+        var earlier: [String: String] = [:]
         for file in files {
-            var ingest = try IngestFile.read(path: file, backend: backend, suite: suite, runID: runId)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw InputError(FileManager.default.fileExists(atPath: file) ? "cannot read the file" : "no such file", file: file)
+            }
+            // Content seen before needs no parsing (it was valid then); ingest() checks again inside its transaction.
+            if let source = try history.ingestedSource(contentHash: IngestFile.contentHash(of: data)) {
+                earlier[file] = source
+                continue
+            }
+            var ingest = try IngestFile.parse(data: data, source: file, backend: backend, suite: suite, runID: runId)
             if let pathPrefix, !pathPrefix.isEmpty {
                 for index in ingest.attempts.indices where !ingest.attempts[index].file.hasPrefix(pathPrefix) {
                     ingest.attempts[index].file = pathPrefix + ingest.attempts[index].file
@@ -45,12 +57,16 @@ struct HistoryIngestCommand: ParsableCommand {
             }
             parsed.append(ingest)
         }
-        let results = try database.open().ingest(parsed)
-        for result in results {
-            if let earlier = result.duplicateOf {
-                print("\(result.source): already ingested (as \(earlier)); nothing added")
-            } else {
-                print("\(result.source): \(result.added) attempt\(result.added == 1 ? "" : "s") added")
+        var results = try history.ingest(parsed).makeIterator()
+        for file in files {
+            if let source = earlier[file] {
+                print("\(file): already ingested (as \(source)); nothing added")
+            } else if let result = results.next() {
+                if let source = result.duplicateOf {
+                    print("\(result.source): already ingested (as \(source)); nothing added")
+                } else {
+                    print("\(result.source): \(result.added) attempt\(result.added == 1 ? "" : "s") added")
+                }
             }
         }
     }

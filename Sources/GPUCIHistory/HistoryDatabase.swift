@@ -65,6 +65,11 @@ public final class HistoryDatabase: Sendable {
         }
     }
 
+    /// The source a file with this content hash was first ingested from, or `nil`.
+    public func ingestedSource(contentHash: String) throws(InputError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT source FROM ingests WHERE hash = ?", arguments: [contentHash]) }
+    }
+
     /// Records one attempt of `gpuci run` in its own transaction.
     public func record(_ attempt: Attempt) throws(InputError) {
         try write { db in try db.execute(sql: Self.insertSQL, arguments: Self.arguments(attempt, ingestHash: nil)) }
