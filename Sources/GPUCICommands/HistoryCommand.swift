@@ -1,10 +1,86 @@
 import ArgumentParser
+import Foundation
+import GPUCIHistory
+import GPUCIPlanner
 
-/// `gpuci history` (not built yet).
+/// `gpuci history`: record test-file run times and compare them with the registered est_time.
 struct HistoryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Run history: ingest results, find drifted est_time values, propose and apply fixes.",
+        subcommands: [HistoryIngestCommand.self, HistoryDriftCommand.self, HistorySuggestCommand.self, HistoryApplyCommand.self])
+}
 
-    func run() throws {
-        throw ValidationError("gpuci history is not built yet")
+/// The `--db` option every history command shares.
+struct HistoryDatabaseOptions: ParsableArguments {
+    @Option(help: "The history database (created with its folder when missing).")
+    var db: String = HistoryDatabase.defaultPath
+
+    /// Opens (and migrates) the database.
+    func open() throws -> HistoryDatabase {
+        try HistoryDatabase(path: db)
+    }
+}
+
+/// Options of the commands that compare history with a registry.
+struct HistoryComparisonOptions: ParsableArguments {
+    @Option(help: "A source tree (sglang's test/ or a repository root) or a registry CSV. Default: the bundled sglang registry.")
+    var registry: String?
+
+    @Option(help: "Fewest passed attempts before a file is judged.")
+    var minRuns: Int = 3
+
+    @Option(help: "Only this backend.")
+    var backend: String?
+
+    func validate() throws {
+        guard minRuns >= 1 else { throw ValidationError("--min-runs must be at least 1") }
+    }
+
+    /// The drift report of the database's attempts against the registry.
+    func report(_ database: HistoryDatabaseOptions) throws -> DriftReport {
+        let registrations = try PlanRegistry.load(registry).filter { backend == nil || $0.backend == backend }
+        let attempts = try database.open().attempts(backend: backend)
+        return DriftReport(attempts: attempts, registrations: registrations, policy: DriftPolicy(minRuns: minRuns))
+    }
+}
+
+/// The output formats of the history reports.
+enum HistoryFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+extension EstimateSource: ExpressibleByArgument {}
+
+/// `--estimates` and the database it reads, shared by `gpuci run` and `gpuci plan`.
+struct HistoryEstimateOptions: ParsableArguments {
+    @Option(help: "Per-file seconds for planning: registry (est_time), history (median of passed attempts) or p90; files without history keep est_time.")
+    var estimates: EstimateSource = .registry
+
+    /// `registrations` with est_time replaced as `--estimates` says, and the registrations that
+    /// kept est_time for lack of history. The database is opened only for history and p90.
+    func apply(to registrations: [Registration], database: HistoryDatabaseOptions) throws -> (registrations: [Registration], fallbacks: [Registration]) {
+        guard estimates != .registry else { return (registrations, []) }
+        return estimates.apply(to: registrations, attempts: try database.open().attempts())
+    }
+}
+
+extension HistoryEstimateOptions {
+    /// For `gpuci plan`: the registrations with `--estimates` applied; the enabled registrations of
+    /// the selected suites that kept est_time are named on standard error.
+    func planningRegistrations(_ registrations: [Registration], database: HistoryDatabaseOptions,
+                               selection: PlanSelectionOptions) throws -> [Registration] {
+        let (estimated, fallbacks) = try apply(to: registrations, database: database)
+        let selected = fallbacks.filter { registration in
+            registration.isEnabled && registration.nightly == selection.nightly
+                && (selection.backend.map { $0 == registration.backend } ?? true)
+                && (selection.suite.map { $0 == registration.suite } ?? true)
+        }
+        if !selected.isEmpty {
+            var note = "\(selected.count) file\(selected.count == 1 ? "" : "s") without passed history keep est_time (--estimates \(estimates.rawValue)):\n"
+            for registration in selected { note += "  \(registration.backend)/\(registration.suite): \(registration.file)\n" }
+            FileHandle.standardError.write(Data(note.utf8))
+        }
+        return estimated
     }
 }

@@ -1,10 +1,106 @@
 import ArgumentParser
+import Foundation
+import GPUCIPlanner
+import GPUCISupport
 
-/// `gpuci plan` (not built yet).
+/// `gpuci plan`: split CI suites into partitions, recommend partition counts, show one job.
 struct PlanCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Split CI suites into partitions (sglang's LPT or a certified optimum).",
+        subcommands: [PlanBuildCommand.self, PlanRecommendCommand.self, PlanShowCommand.self],
+        defaultSubcommand: PlanBuildCommand.self)
+}
+
+/// The output formats of `gpuci plan`.
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+    case githubMatrix = "github-matrix"
+}
+
+/// `gpuci plan [build]`: plan every selected suite.
+struct PlanBuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Plan the selected suites (the default subcommand).")
+
+    @OptionGroup var selection: PlanSelectionOptions
+    @OptionGroup var algorithm: PlanAlgorithmOptions
+    @OptionGroup var estimates: HistoryEstimateOptions
+    @OptionGroup var database: HistoryDatabaseOptions
+
+    @Option(help: "Partitions for every selected suite (instead of a suites file).")
+    var partitions: Int?
+
+    @Option(help: "A suites YAML file (partitions, runner, timeout per suite). Default: the bundled sglang suites.")
+    var suites: String?
+
+    @Option(help: "table, json or github-matrix.")
+    var format: PlanFormat = .table
+
+    func validate() throws {
+        if let partitions, partitions < 1 { throw ValidationError("--partitions must be at least 1") }
+        if partitions != nil, suites != nil { throw ValidationError("give --partitions or --suites, not both") }
+    }
 
     func run() throws {
-        throw ValidationError("gpuci plan is not built yet")
+        let registrations = try estimates.planningRegistrations(selection.loadRegistrations(), database: database, selection: selection)
+        let keys = try selection.selectedSuites(in: registrations)
+        let config: SuitesConfig? = partitions == nil ? try PlanRegistry.suitesConfig(suites) : nil
+        var plans: [SuitePlan] = []
+        var entries: [PlanDocument.Suite] = []
+        for key in keys {
+            let suiteConfig = config?.config(for: key)
+            let count = partitions ?? suiteConfig?.partitions ?? 1
+            let plan = SuitePlanner.plan(registrations, key: key, partitions: count, algorithm: algorithm.algorithm,
+                                         options: algorithm.partitionOptions)
+            plans.append(plan)
+            entries.append(PlanDocument.Suite(plan, config: suiteConfig))
+        }
+        let document = PlanDocument(suites: entries)
+        switch format {
+        case .table: print(PlanRendering.table(document, plans: plans), terminator: "")
+        case .json: print(try PlanRendering.json(document), terminator: "")
+        case .githubMatrix:
+            for entry in entries where entry.runner == nil {
+                FileHandle.standardError.write(Data("warning: \(entry.backend)/\(entry.suite) has no suites-file entry: runner \"unknown\", timeout 30 min assumed\n".utf8))
+            }
+            print(try PlanRendering.githubMatrix(document), terminator: "")
+        }
+    }
+}
+
+/// `gpuci plan show`: the files of one job, one per line (what a CI step runs).
+struct PlanShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print one partition's files, one per line.")
+
+    @OptionGroup var selection: PlanSelectionOptions
+    @OptionGroup var algorithm: PlanAlgorithmOptions
+    @OptionGroup var estimates: HistoryEstimateOptions
+    @OptionGroup var database: HistoryDatabaseOptions
+
+    @Option(help: "0-based partition index.")
+    var partition: Int
+
+    @Option(help: "The number of partitions.")
+    var of: Int
+
+    func validate() throws {
+        guard of > 0 else { throw ValidationError("--of must be at least 1") }
+        guard (0..<of).contains(partition) else { throw ValidationError("--partition must be in 0..<\(of)") }
+        guard selection.suite != nil else { throw ValidationError("--suite is required") }
+    }
+
+    func run() throws {
+        let registrations = try estimates.planningRegistrations(selection.loadRegistrations(), database: database, selection: selection)
+        let keys = try selection.selectedSuites(in: registrations)
+        guard keys.count == 1, let key = keys.first else {
+            throw ValidationError("suite \(selection.suite ?? "") exists for backends \(keys.map(\.backend).joined(separator: ", ")): give --backend")
+        }
+        let plan = SuitePlanner.plan(registrations, key: key, partitions: of, algorithm: algorithm.algorithm,
+                                     options: algorithm.partitionOptions)
+        for file in plan.partitions[partition].files { print(file) }
     }
 }

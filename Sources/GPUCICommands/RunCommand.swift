@@ -1,10 +1,119 @@
 import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import GPUCIHistory
+import GPUCIPlanner
+import GPUCISupport
 
-/// `gpuci run` (not built yet).
+/// `gpuci run`: run one partition of a suite, recording every attempt in the history.
 struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one partition of a suite's test files, with timeouts, retries and history.",
+        discussion: """
+        Plans the suite like `gpuci plan` (same --algorithm and --estimates give the same partitions) and \
+        runs partition --partition of --of: each file as `PYTHON registered/FILE` from the folder holding \
+        registered/, one at a time, each in its own process group. A file that runs past --timeout-per-file \
+        gets SIGTERM, then SIGKILL after --kill-grace, and is never retried. A failed file is retried \
+        (up to --retry times, after --retry-wait seconds) when its output looks flaky: non-retriable patterns \
+        (ImportError, CUDA out of memory, …) first, then retriable phrases (accuracy, latency, …), then a \
+        literal AssertionError. Every attempt is committed to the history database as it ends. \
+        With --estimates history or p90, every partition job must start from the same database contents.
+        """)
+
+    @Option(help: "The source tree: sglang's test/ or a repository root.")
+    var registry: String
+
+    @Option(help: "Backend (cpu, cuda, amd, npu, xpu, musa, mlx).")
+    var backend: String
+
+    @Option(help: "Suite to run.")
+    var suite: String
+
+    @Flag(help: "Run the nightly registrations of the suite.")
+    var nightly = false
+
+    @Option(help: "0-based partition index.")
+    var partition: Int = 0
+
+    @Option(help: "The number of partitions.")
+    var of: Int = 1
+
+    @OptionGroup var algorithm: PlanAlgorithmOptions
+    @OptionGroup var estimates: HistoryEstimateOptions
+    @OptionGroup var database: HistoryDatabaseOptions
+
+    @Option(help: "Seconds each file may run.")
+    var timeoutPerFile: Double = 1200
+
+    @Option(help: "Seconds between SIGTERM and SIGKILL when a file times out.")
+    var killGrace: Double = 5
+
+    @Option(help: "Extra attempts for a retriable failure.")
+    var retry: Int = 0
+
+    @Option(help: "Seconds to wait before a retry.")
+    var retryWait: Double = 60
+
+    @Flag(help: "Keep going after a failed file.")
+    var continueOnError = false
+
+    @Option(help: "Write a JUnit XML report here (atomically).")
+    var junit: String?
+
+    @Option(help: "The Python interpreter (a name on PATH or a path).")
+    var python: String = "python3"
+
+    @Option(help: "Commit or CI run id to record with the attempts.")
+    var runId: String?
+
+    func validate() throws {
+        guard of >= 1 else { throw ValidationError("--of must be at least 1") }
+        guard (0..<of).contains(partition) else { throw ValidationError("--partition must be in 0..<\(of)") }
+        guard timeoutPerFile > 0, timeoutPerFile.isFinite else { throw ValidationError("--timeout-per-file must be positive") }
+        guard killGrace >= 0, killGrace.isFinite else { throw ValidationError("--kill-grace must be 0 or more") }
+        guard retry >= 0 else { throw ValidationError("--retry must be 0 or more") }
+        guard retryWait >= 0, retryWait.isFinite else { throw ValidationError("--retry-wait must be 0 or more") }
+        guard RegistrationReader.backends.contains(backend) else {
+            throw ValidationError("unknown backend '\(backend)' (expected one of \(RegistrationReader.backends.joined(separator: ", ")))")
+        }
+    }
 
     func run() throws {
-        throw ValidationError("gpuci run is not built yet")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: registry, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputError("expected a source tree folder (sglang's test/ or a repository root)", file: registry)
+        }
+        let key = SuiteKey(backend: backend, suite: suite, nightly: nightly)
+        let (registrations, fallbacks) = try estimates.apply(to: PlanRegistry.load(registry), database: database)
+        let plan = SuitePlanner.plan(registrations, key: key, partitions: of, algorithm: algorithm.algorithm,
+                                     options: algorithm.partitionOptions)
+        guard plan.partitions.contains(where: { !$0.files.isEmpty }) || !plan.skipped.isEmpty else {
+            throw InputError("no registrations for suite \(suite) on \(backend)\(nightly ? " (nightly)" : "")", file: registry)
+        }
+        let planned = plan.partitions[partition]
+        let output = RunOutput(interactive: isatty(STDOUT_FILENO) == 1)
+        output.header(key: key, partition: partition, of: of, planned: planned, skipped: plan.skipped,
+                      fallbacks: fallbacks.filter { SuiteKey($0) == key && $0.isEnabled }.map(\.file))
+
+        let history = try database.open()
+        ProcessGroupRunner.forwardTerminationSignals()
+        let runner = PartitionRunner(configuration: PartitionRunner.Configuration(
+            root: try RegistryRoot(path: HistorySourceTree.testFolder(registry)), python: python,
+            timeoutPerFile: timeoutPerFile, killGrace: killGrace, retries: retry, retryWait: retryWait,
+            continueOnError: continueOnError, backend: backend, suite: suite, partition: partition, partitions: of,
+            runID: runId))
+        let files = planned.files.map { RunnableFile(name: $0, path: HistorySourceTree.relativeToTestFolder($0)) }
+        let estimate = Dictionary(registrations.filter { SuiteKey($0) == key }.map { ($0.file, $0.estTime) }, uniquingKeysWith: { first, _ in first })
+        let summary = try runner.run(files, onEvent: output.event) { attempt throws(InputError) in
+            try history.record(attempt)
+        }
+        output.summary(summary, estimates: estimate)
+        if let junit {
+            try AtomicFile.write(JUnitWriter.document(summary, suite: suite), to: junit)
+        }
+        if !summary.passed { throw ExitCode(1) }
     }
 }

@@ -11,6 +11,9 @@ public struct Registration: Sendable, Hashable, Codable {
     public var suite: String
     /// Estimated seconds for the whole file.
     public var estTime: Double
+    /// The `est_time` literal as written (`300`, `1.0`, `1_000`), when read from a source tree
+    /// or a CSV file; writers use it so that values round-trip unchanged.
+    public var estTimeLiteral: String?
     /// Whether the registration is for the nightly run.
     public var nightly: Bool
     /// `nil` when enabled; the reason when disabled.
@@ -25,9 +28,11 @@ public struct Registration: Sendable, Hashable, Codable {
     /// source tree (what `gpuci history apply` rewrites).
     public var estTimeSpan: Range<Int>?
 
+    /// Creates a registration; `line`, `estTimeSpan` and `estTimeLiteral` are known only when
+    /// it was read from a source file.
     public init(file: String, backend: String, suite: String, estTime: Double, nightly: Bool = false,
                 disabled: String? = nil, stage: String? = nil, runnerConfig: String? = nil,
-                line: Int? = nil, estTimeSpan: Range<Int>? = nil) {
+                line: Int? = nil, estTimeSpan: Range<Int>? = nil, estTimeLiteral: String? = nil) {
         self.file = file
         self.backend = backend
         self.suite = suite
@@ -38,5 +43,9 @@ public struct Registration: Sendable, Hashable, Codable {
         self.runnerConfig = runnerConfig
         self.line = line
         self.estTimeSpan = estTimeSpan
+        self.estTimeLiteral = estTimeLiteral
     }
+
+    /// Whether the registration runs (it is not disabled).
+    public var isEnabled: Bool { disabled == nil }
 }

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import GPUCIData
+import GPUCIPlanner
+import GPUCISupport
+
+/// Every problem of a registry source, one per line.
+struct RegistryProblemsError: Error, CustomStringConvertible {
+    var problems: [InputError]
+
+    var description: String {
+        problems.map(\.description).joined(separator: "\n") + "\n\(problems.count) registry problem\(problems.count == 1 ? "" : "s")"
+    }
+}
+
+/// The options that choose a registry and the suites in it.
+struct PlanSelectionOptions: ParsableArguments {
+    @Option(help: "A source tree (sglang's test/ or a repository root) or a registry CSV. Default: the bundled sglang registry.")
+    var registry: String?
+
+    @Option(help: "Only this backend (cpu, cuda, amd, npu, xpu, musa, mlx).")
+    var backend: String?
+
+    @Option(help: "Only this suite.")
+    var suite: String?
+
+    @Flag(help: "Plan the nightly registrations instead of the per-commit ones.")
+    var nightly = false
+
+    /// Loads the registry: a folder is scanned, a file read as CSV.
+    func loadRegistrations() throws -> [Registration] {
+        try PlanRegistry.load(registry)
+    }
+
+    /// The suites with registrations that match the filters, sorted.
+    func selectedSuites(in registrations: [Registration]) throws -> [SuiteKey] {
+        if let backend, !RegistrationReader.backends.contains(backend) {
+            throw ValidationError("unknown backend '\(backend)' (expected one of \(RegistrationReader.backends.joined(separator: ", ")))")
+        }
+        let keys = SuiteKey.all(in: registrations).filter { key in
+            key.nightly == nightly && (backend.map { $0 == key.backend } ?? true) && (suite.map { $0 == key.suite } ?? true)
+        }
+        guard !keys.isEmpty else {
+            let what = [backend.map { "backend \($0)" }, suite.map { "suite \($0)" }, nightly ? "nightly" : "per-commit"]
+                .compactMap { $0 }.joined(separator: ", ")
+            throw ValidationError("no registrations match \(what)")
+        }
+        return keys
+    }
+}
+
+/// The options of the partitioning algorithm.
+struct PlanAlgorithmOptions: ParsableArguments {
+    @Option(help: "sglang (the reference LPT) or optimal (never worse; certified).")
+    var algorithm: PartitionAlgorithm = .optimal
+
+    @Option(help: "Branch-and-bound nodes per suite for --algorithm optimal (deterministic budget).")
+    var searchNodes: Int = PartitionOptions.defaultSearchNodeBudget
+
+    var partitionOptions: PartitionOptions { PartitionOptions(searchNodeBudget: searchNodes) }
+
+    func validate() throws {
+        guard searchNodes >= 0 else { throw ValidationError("--search-nodes must be 0 or more") }
+    }
+}
+
+extension PartitionAlgorithm: ExpressibleByArgument {}
+
+/// Reading registries and suites files for the plan commands.
+enum PlanRegistry {
+    static let bundledRegistry = "Scenarios/ci/sglang-registry.csv"
+
+    static func load(_ path: String?) throws -> [Registration] {
+        guard let path else {
+            return try RegistryCSV.read(path: BundledData.url(bundledRegistry).path)
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError("no such file or folder", file: path)
+        }
+        if isDirectory.boolValue {
+            let scan = try RegistryScanner.scan(directory: path)
+            guard scan.problems.isEmpty else { throw RegistryProblemsError(problems: scan.problems) }
+            return scan.registrations
+        }
+        return try RegistryCSV.read(path: path)
+    }
+
+    static func suitesConfig(_ path: String?) throws -> SuitesConfig {
+        if let path { return try SuitesConfig.read(path: path) }
+        return try SuitesConfig.parse(BundledData.text(SuitesConfig.bundledPath), file: SuitesConfig.bundledPath)
+    }
+}
+
+/// A duration such as `30m`, `90s`, `1h` or `1h30m`.
+struct PlanDuration: ExpressibleByArgument, Sendable {
+    var seconds: Double
+
+    init?(argument: String) {
+        var total = 0.0
+        var number = ""
+        var sawUnit = false
+        for character in argument {
+            if character.isNumber || character == "." {
+                number.append(character)
+                continue
+            }
+            guard let value = Double(number) else { return nil }
+            switch character {
+            case "h": total += value * 3600
+            case "m": total += value * 60
+            case "s": total += value
+            default: return nil
+            }
+            number = ""
+            sawUnit = true
+        }
+        guard number.isEmpty, sawUnit, total.isFinite else { return nil }
+        seconds = total
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}

@@ -1,0 +1,65 @@
+import GRDB
+
+/// One attempt at running one test file: a row of the history database's `attempts` table.
+public struct Attempt: Sendable, Hashable, Codable {
+    /// Repository-relative path of the test file, as registered (e.g. `test/registered/x/test_y.py`).
+    public var file: String
+    /// Backend or hardware the attempt ran on (`cuda`, `amd`, `h100`, …).
+    public var backend: String
+    /// CI suite, when known.
+    public var suite: String?
+    /// 0-based partition index, when the attempt ran in a partitioned job.
+    public var partition: Int?
+    /// Number of partitions of that job.
+    public var partitions: Int?
+    /// Start time as ISO-8601 UTC text (`2026-01-07T12:00:00Z`), when known.
+    public var startedAt: String?
+    /// Wall-clock seconds the attempt took.
+    public var seconds: Double
+    /// How the attempt ended.
+    public var outcome: AttemptOutcome
+    /// 1-based attempt number for the file within its run.
+    public var attempt: Int
+    /// Commit or CI run identifier, when known.
+    public var runID: String?
+
+    /// Creates an attempt; unknown fields stay `nil`.
+    public init(file: String, backend: String, suite: String? = nil, partition: Int? = nil,
+                partitions: Int? = nil, startedAt: String? = nil, seconds: Double,
+                outcome: AttemptOutcome, attempt: Int = 1, runID: String? = nil) {
+        self.file = file
+        self.backend = backend
+        self.suite = suite
+        self.partition = partition
+        self.partitions = partitions
+        self.startedAt = startedAt
+        self.seconds = seconds
+        self.outcome = outcome
+        self.attempt = attempt
+        self.runID = runID
+    }
+}
+
+extension AttemptOutcome: DatabaseValueConvertible {}
+
+/// The `attempts` row read back: an ``Attempt`` plus the ingest it came from (`nil` for `gpuci run`).
+struct AttemptRow: Codable, FetchableRecord, TableRecord {
+    static let databaseTableName = "attempts"
+
+    var file: String
+    var backend: String
+    var suite: String?
+    var partition: Int?
+    var partitions: Int?
+    var startedAt: String?
+    var seconds: Double
+    var outcome: AttemptOutcome
+    var attempt: Int
+    var runID: String?
+    var ingestHash: String?
+
+    var value: Attempt {
+        Attempt(file: file, backend: backend, suite: suite, partition: partition, partitions: partitions,
+                startedAt: startedAt, seconds: seconds, outcome: outcome, attempt: attempt, runID: runID)
+    }
+}

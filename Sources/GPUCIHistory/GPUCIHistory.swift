@@ -1,1 +1,0 @@
-// The GPUCIHistory layer; see Package.swift for where it sits.

@@ -1,0 +1,33 @@
+import GRDB
+
+/// The history database's schema, as a sequence of migrations (never edit one; add the next).
+enum HistorySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: attempts and ingests") { db in
+            try db.create(table: "ingests") { table in
+                table.primaryKey("hash", .text)
+                table.column("source", .text).notNull()
+                table.column("format", .text).notNull()
+                table.column("attempts", .integer).notNull()
+            }
+            try db.create(table: "attempts") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("file", .text).notNull()
+                table.column("backend", .text).notNull()
+                table.column("suite", .text)
+                table.column("partition", .integer)
+                table.column("partitions", .integer)
+                table.column("startedAt", .text)
+                table.column("seconds", .double).notNull().check { $0 >= 0 }
+                table.column("outcome", .text).notNull()
+                    .check { ["passed", "failed", "timeout", "retried"].contains($0) }
+                table.column("attempt", .integer).notNull().check { $0 >= 1 }
+                table.column("runID", .text)
+                table.column("ingestHash", .text).references("ingests", onDelete: .cascade)
+            }
+            try db.create(index: "attempts_by_file", on: "attempts", columns: ["file", "backend"])
+        }
+        return migrator
+    }
+}

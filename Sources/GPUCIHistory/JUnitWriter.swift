@@ -1,0 +1,72 @@
+import Foundation
+
+/// Writes a run's results as JUnit XML: one `testcase` per file (the time of its last attempt, so
+/// ingesting the report gives the same run time the history recorded; the `testsuite` time is the
+/// sum of all attempts),
+/// with a `failure` holding the last lines of output for a failed or timed-out file and a
+/// `skipped` for files the run never reached.
+public enum JUnitWriter {
+    /// Lines of output kept in a `failure` element.
+    public static let outputLines = 50
+
+    /// The document for `summary`; `suite` names the `testsuite`.
+    public static func document(_ summary: RunSummary, suite: String) -> String {
+        let failures = summary.results.filter { !$0.passed && !$0.skipped }.count
+        let skipped = summary.results.filter(\.skipped).count
+        let total = summary.results.reduce(0) { $0 + $1.seconds }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+        xml += "  <testsuite name=\"\(escape(suite))\" tests=\"\(summary.results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(total))\">\n"
+        for result in summary.results {
+            let className = result.file.hasSuffix(".py") ? String(result.file.dropLast(3)).replacingOccurrences(of: "/", with: ".") : result.file
+            xml += "    <testcase classname=\"\(escape(className))\" name=\"\(escape(result.file))\" file=\"\(escape(result.file))\" time=\"\(seconds(result.attempts.last?.attempt.seconds ?? 0))\""
+            if result.passed {
+                xml += "/>\n"
+                continue
+            }
+            xml += ">\n"
+            if let last = result.attempts.last {
+                let message: String
+                if last.process.timedOut {
+                    message = "timed out after \(seconds(last.attempt.seconds)) s (attempt \(last.attempt.attempt))"
+                } else if let signal = last.process.signal {
+                    message = "killed by signal \(signal) (attempt \(last.attempt.attempt))"
+                } else {
+                    message = "exit status \(last.process.exitStatus ?? -1) (attempt \(last.attempt.attempt))"
+                }
+                let tail = last.process.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(outputLines).joined(separator: "\n")
+                xml += "      <failure message=\"\(escape(message))\">\(escape(tail))</failure>\n"
+            } else {
+                xml += "      <skipped message=\"not run: an earlier file failed\"/>\n"
+            }
+            xml += "    </testcase>\n"
+        }
+        xml += "  </testsuite>\n</testsuites>\n"
+        return xml
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        String(format: "%.3f", value)
+    }
+
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "\n", "\t", "\r": escaped.unicodeScalars.append(scalar)
+            default:
+                // XML 1.0 forbids most control characters even as references.
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
+                    escaped += "\u{FFFD}"
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,47 @@
+/// A file to run: the name recorded in the history and its path relative to the root.
+public struct RunnableFile: Sendable, Hashable {
+    /// The registered name, e.g. `test/registered/x/test_y.py`.
+    public var name: String
+    /// The path relative to the root the runner runs from, e.g. `registered/x/test_y.py`.
+    public var path: String
+
+    /// Creates a file to run.
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+    }
+}
+
+/// One attempt with what the runner learned from it.
+public struct FileAttempt: Sendable, Hashable {
+    /// The row recorded in the history.
+    public var attempt: Attempt
+    /// How the process ended, with its output.
+    public var process: ProcessOutcome
+    /// The retry verdict, for a failed (not timed-out) attempt.
+    public var verdict: RetryClassifier.Verdict?
+}
+
+/// All attempts at one file.
+public struct FileResult: Sendable, Hashable {
+    /// Test file, relative to the root.
+    public var file: String
+    /// Its attempts in order; empty when the run stopped before reaching it.
+    public var attempts: [FileAttempt]
+
+    /// Whether its last attempt passed.
+    public var passed: Bool { attempts.last?.attempt.outcome == .passed }
+    /// Whether the run stopped before it.
+    public var skipped: Bool { attempts.isEmpty }
+    /// Seconds over all attempts.
+    public var seconds: Double { attempts.reduce(0) { $0 + $1.attempt.seconds } }
+}
+
+/// The result of a partition run.
+public struct RunSummary: Sendable, Hashable {
+    /// One result per file, in run order.
+    public var results: [FileResult]
+
+    /// Whether every file passed.
+    public var passed: Bool { results.allSatisfy(\.passed) }
+}

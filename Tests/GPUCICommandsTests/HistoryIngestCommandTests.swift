@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import GPUCIHistory
+import Testing
+@testable import GPUCICommands
+
+@Suite struct HistoryIngestCommandTests {
+    @Test func twoProcessesIngestingAtOnceLoseNothing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-ingest-race-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rows = 20_000
+        for name in ["one", "two"] {
+            var csv = "file,backend,seconds,outcome,timestamp\n"
+            for index in 0..<rows { csv += "test/registered/\(name)_\(index % 101).py,cuda,\(index % 300),passed,\n" }
+            try Data(csv.utf8).write(to: folder.appendingPathComponent("\(name).csv"))
+        }
+        // Both start on a database that does not exist yet: creation and migration race too.
+        let first = try HistoryRunBinary.start(["history", "ingest", "one.csv", "--db", "db/h.sqlite"], in: folder, label: "one")
+        let second = try HistoryRunBinary.start(["history", "ingest", "two.csv", "--db", "db/h.sqlite"], in: folder, label: "two")
+        first.0.waitUntilExit()
+        second.0.waitUntilExit()
+        let errors = [first.2, second.2].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }
+        #expect(first.0.terminationStatus == 0 && second.0.terminationStatus == 0, "\(errors)")
+        let database = try HistoryDatabase(path: folder.appendingPathComponent("db/h.sqlite").path)
+        #expect(try database.attemptCount() == 2 * rows)
+        #expect(try database.ingestCount() == 2)
+    }
+
+    @Test func aMalformedFileWritesNothingAndNamesFileAndLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-ingest-bad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("file,backend,seconds,outcome,timestamp\na.py,cuda,1,passed,\n".utf8).write(to: folder.appendingPathComponent("good.csv"))
+        try Data("<testsuite>\n<testcase classname=\"a.b\" time=\"1\"/>\n<testcase classname=\"a.c\" time=\"x\"/>\n</testsuite>\n".utf8)
+            .write(to: folder.appendingPathComponent("bad.xml"))
+        let result = try HistoryRunBinary.run(["history", "ingest", "good.csv", "bad.xml", "--backend", "cuda", "--db", "h.sqlite"], in: folder)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("bad.xml:3: testcase.time: expected a non-negative number of seconds"))
+        #expect(try HistoryDatabase(path: folder.appendingPathComponent("h.sqlite").path).attemptCount() == 0)
+    }
+
+    @Test func pathPrefixMapsPytestNamesToRegisteredNames() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-ingest-prefix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("<testsuite><testcase classname=\"registered.ops.test_x.TestX\" time=\"2\"/><testcase classname=\"q\" file=\"test/registered/y.py\" time=\"1\"/></testsuite>".utf8)
+            .write(to: folder.appendingPathComponent("r.xml"))
+        let result = try HistoryRunBinary.run(["history", "ingest", "r.xml", "--backend", "cuda", "--path-prefix", "test/", "--db", "h.sqlite"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try HistoryDatabase(path: folder.appendingPathComponent("h.sqlite").path).attempts().map(\.file)
+        #expect(files == ["test/registered/ops/test_x.py", "test/registered/y.py"])
+    }
+
+    @Test func applyNeedsASourceTree() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-apply-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("file,backend,suite,est_time,extra\r\n".utf8).write(to: folder.appendingPathComponent("r.csv"))
+        let result = try HistoryRunBinary.run(["history", "apply", "--registry", "r.csv", "--db", "h.sqlite"], in: folder)
+        #expect(result.status != 0 && result.stderr.contains("r.csv: expected a source tree folder"))
+    }
+
+    @Test func junitWithoutBackendIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-ingest-nobackend-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("<testsuite><testcase classname=\"a.b\" time=\"1\"/></testsuite>".utf8).write(to: folder.appendingPathComponent("r.xml"))
+        let result = try HistoryRunBinary.run(["history", "ingest", "r.xml", "--db", "h.sqlite"], in: folder)
+        #expect(result.status != 0 && result.stderr.contains("pass --backend"))
+    }
+
+    @Test func optionsParse() throws {
+        let command = try GPUCI.parseAsRoot(["history", "drift", "--min-runs", "5", "--format", "json", "--db", "x.sqlite"])
+        let drift = try #require(command as? HistoryDriftCommand)
+        #expect(drift.comparison.minRuns == 5 && drift.format == .json && drift.database.db == "x.sqlite")
+        #expect(throws: (any Error).self) { try GPUCI.parseAsRoot(["history", "drift", "--min-runs", "0"]) }
+        let run = try #require(try GPUCI.parseAsRoot(["run", "--registry", "t", "--backend", "cuda", "--suite", "s",
+                                                      "--partition", "1", "--of", "3", "--retry", "2", "--retry-wait", "0"]) as? RunCommand)
+        #expect(run.partition == 1 && run.of == 3 && run.retry == 2 && run.retryWait == 0 && run.timeoutPerFile == 1200)
+        #expect(throws: (any Error).self) {
+            try GPUCI.parseAsRoot(["run", "--registry", "t", "--backend", "cuda", "--suite", "s", "--partition", "3", "--of", "3"])
+        }
+        #expect(throws: (any Error).self) {
+            try GPUCI.parseAsRoot(["run", "--registry", "t", "--backend", "gpu", "--suite", "s"])
+        }
+    }
+}

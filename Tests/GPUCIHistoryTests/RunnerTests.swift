@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import GPUCISupport
+import Testing
+@testable import GPUCIHistory
+
+@Suite struct RetryClassifierTests {
+    @Test func followsTheReferenceOrder() {
+        #expect(RetryClassifier.classify("AssertionError: 0.61 not greater than 0.65").isRetriable)
+        #expect(RetryClassifier.classify("accuracy=0.2 below threshold").isRetriable)
+        #expect(RetryClassifier.classify("Traceback\nAssertionError").isRetriable)
+        #expect(!RetryClassifier.classify("assertionerror").isRetriable)  // the last rule is case-sensitive
+        #expect(!RetryClassifier.classify("ImportError: no module named x\nAssertionError").isRetriable)
+        #expect(!RetryClassifier.classify("torch.OutOfMemoryError: CUDA out of memory; latency").isRetriable)
+        // Case-insensitive OOM matches "room": non-retriable, as in the reference.
+        #expect(!RetryClassifier.classify("no room left; accuracy low").isRetriable)
+        #expect(!RetryClassifier.classify("exit 1").isRetriable)
+        #expect(RetryClassifier.classify("TIMEOUT waiting for server") == .retriable("timeout"))
+    }
+}
+
+@Suite struct ProcessRunnerTests {
+    @Test func timeoutKillsTheWholeProcessGroup() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pidFile = folder.appendingPathComponent("grandchild.pid").path
+        let shell = try ProcessGroupRunner.resolveExecutable("sh")
+        let outcome = try ProcessGroupRunner.run(
+            executable: shell, arguments: ["-c", "trap '' TERM; sleep 30 & echo $! > \"$0\"; wait", pidFile],
+            workingDirectory: folder, timeout: 0.5, grace: 0.2)
+        #expect(outcome.timedOut && !outcome.succeeded)
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let grandchild = try #require(pid_t(text))
+        // The sleeping grandchild shared the group and got SIGKILL; it is gone or a zombie.
+        var gone = false
+        for _ in 0..<100 {
+            if kill(grandchild, 0) != 0 || isZombie(grandchild) { gone = true; break }
+            usleep(20_000)
+        }
+        #expect(gone)
+    }
+
+    @Test func exitStatusAndOutputAreCaptured() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shell = try ProcessGroupRunner.resolveExecutable("sh")
+        let outcome = try ProcessGroupRunner.run(executable: shell, arguments: ["-c", "pwd; echo oops >&2; exit 3"],
+                                                 workingDirectory: folder, timeout: 10)
+        #expect(outcome.exitStatus == 3 && !outcome.timedOut)
+        #expect(outcome.output.contains("oops"))
+        #expect(outcome.output.contains(folder.lastPathComponent))
+    }
+
+    private func isZombie(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+}
+
+@Suite struct PartitionRunnerTests {
+    func makeTree() throws -> URL {
+        let root = try temporaryFolder()
+        try write("print('ok')\n", to: "test/registered/test_pass.py", in: root)
+        try write("import sys\nprint('ImportError: nope')\nsys.exit(1)\n", to: "test/registered/test_import.py", in: root)
+        try write("""
+        import os, sys
+        if not os.path.exists('flaky.marker'):
+            open('flaky.marker', 'w').close()
+            print('AssertionError: 0.5 not greater than 0.9')
+            sys.exit(1)
+        print('second time lucky')
+        """, to: "test/registered/test_flaky.py", in: root)
+        return root
+    }
+
+    @Test func retriesRetriableFailuresAndRecordsEveryAttempt() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let configuration = PartitionRunner.Configuration(root: try RegistryRoot(path: root.path), timeoutPerFile: 30,
+                                                          retries: 1, retryWait: 0, continueOnError: true, backend: "cpu")
+        var recorded: [Attempt] = []
+        let summary = try PartitionRunner(configuration: configuration).run(
+            files: ["test/registered/test_flaky.py", "test/registered/test_import.py", "test/registered/test_pass.py"]
+        ) { attempt in recorded.append(attempt) }
+        #expect(recorded.map(\.outcome) == [.retried, .passed, .failed, .passed])
+        #expect(recorded.map(\.attempt) == [1, 2, 1, 1])
+        #expect(summary.results.map(\.passed) == [true, false, true])
+        #expect(!summary.passed)
+        let xml = JUnitWriter.document(summary, suite: "s")
+        #expect(try JUnitReader.read(data: Data(xml.utf8), source: "out.xml", backend: "cpu").map(\.outcome) == [.passed, .failed, .passed])
+    }
+
+    @Test func stopsAtTheFirstFailureWithoutContinueOnError() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let configuration = PartitionRunner.Configuration(root: try RegistryRoot(path: root.path), timeoutPerFile: 30, backend: "cpu")
+        let summary = try PartitionRunner(configuration: configuration).run(
+            files: ["test/registered/test_import.py", "test/registered/test_pass.py"]) { _ in }
+        #expect(summary.results.map(\.skipped) == [false, true])
+    }
+
+    @Test func refusesFilesOutsideTheRoot() throws {
+        let root = try makeTree()
+        let outside = try temporaryFolder()
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: outside)
+        }
+        let target = try write("print('escaped')\n", to: "evil.py", in: outside)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("test/registered/link.py").path,
+                                                   withDestinationPath: target)
+        let registryRoot = try RegistryRoot(path: root.path)
+        for file in ["test/registered/link.py", "../\(outside.lastPathComponent)/evil.py", target, "test/registered/missing.py", "test"] {
+            #expect(throws: InputError.self) { try registryRoot.resolve(file) }
+        }
+        let configuration = PartitionRunner.Configuration(root: registryRoot, backend: "cpu")
+        var ran = 0
+        #expect(throws: InputError.self) {
+            try PartitionRunner(configuration: configuration).run(files: ["test/registered/test_pass.py", "test/registered/link.py"]) { _ in ran += 1 }
+        }
+        #expect(ran == 0)
+    }
+}
