@@ -58,6 +58,22 @@ public enum TraceOperation: Sendable, Hashable {
     /// `releaseGPUs(ids)`.
     case releaseGPUs([Int])
 
+    /// Performs the call without building the outcome (no free list is read back); returns the
+    /// number of slots made. This is what the benchmarks time.
+    @inlinable
+    public func perform<Allocator: SlotAllocator>(on allocator: inout Allocator) -> Int {
+        switch self {
+        case .allocate(let requests, let preserveOrder):
+            return allocator.allocate(requests, preserveOrder: preserveOrder).count
+        case .release(let key):
+            if let slot = allocator.slot(for: key) { allocator.release(slot) }
+            return 0
+        case .releaseGPUs(let ids):
+            allocator.releaseGPUs(ids)
+            return 0
+        }
+    }
+
     /// Performs the call on `allocator`.
     @inlinable
     public func apply<Allocator: SlotAllocator>(to allocator: inout Allocator) -> TraceOutcome {

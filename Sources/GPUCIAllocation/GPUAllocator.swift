@@ -40,8 +40,10 @@ public struct GPUAllocator: SlotAllocator {
     private var freeCount: Int
     /// Serial of the live slot holding each position, or -1.
     private var owner: [Int]
-    /// Serials of `slots`, index for index.
+    /// Serials of `slots`, index for index (ascending: slots stay in creation order).
     private var slotSerials: [Int] = []
+    /// Live slots per key: how many, and the serial of the first.
+    private var slotsByKey: [String: (count: Int, first: Int)] = [:]
     private var nextSerial = 0
     private var nextPort: Int
 
@@ -108,6 +110,7 @@ public struct GPUAllocator: SlotAllocator {
             nextPort += 1
             slots.append(slot)
             slotSerials.append(serial)
+            slotsByKey[request.key, default: (0, serial)].count += 1
             created.append(slot)
         }
         return created
@@ -125,34 +128,54 @@ public struct GPUAllocator: SlotAllocator {
                 position = layout.nextPosition(sameIDAs: position)
             }
         }
-        guard !dropped.isEmpty else { return }
-        var kept = 0
-        for index in slots.indices {
-            if dropped.contains(slotSerials[index]) {
-                for id in slots[index].gpuIDs {
-                    var position = layout.firstPosition(ofID: id)
-                    while position >= 0 {
-                        owner[position] = -1
-                        position = layout.nextPosition(sameIDAs: position)
-                    }
+        for serial in dropped {
+            guard let index = indexOfSlot(serial: serial) else { continue }
+            let slot = slots.remove(at: index)
+            slotSerials.remove(at: index)
+            for id in slot.gpuIDs {
+                var position = layout.firstPosition(ofID: id)
+                while position >= 0 {
+                    owner[position] = -1
+                    position = layout.nextPosition(sameIDAs: position)
                 }
-            } else {
-                if kept != index {
-                    slots[kept] = slots[index]
-                    slotSerials[kept] = slotSerials[index]
-                }
-                kept += 1
             }
+            forget(slot, serial: serial, removedAt: index)
         }
-        slots.removeLast(slots.count - kept)
-        slotSerials.removeLast(slotSerials.count - kept)
     }
 
     /// Frees a whole slot.
     public mutating func release(_ slot: GPUSlot) { releaseGPUs(slot.gpuIDs) }
 
     /// The first live slot made for `key`.
-    public func slot(for key: String) -> GPUSlot? { slots.first { $0.assignedModel == key } }
+    public func slot(for key: String) -> GPUSlot? {
+        guard let entry = slotsByKey[key], let index = indexOfSlot(serial: entry.first) else { return nil }
+        return slots[index]
+    }
+
+    /// Index in `slots` of the live slot with `serial` (binary search: serials ascend).
+    private func indexOfSlot(serial: Int) -> Int? {
+        var low = 0
+        var high = slotSerials.count
+        while low < high {
+            let mid = (low + high) / 2
+            if slotSerials[mid] < serial { low = mid + 1 } else { high = mid }
+        }
+        return low < slotSerials.count && slotSerials[low] == serial ? low : nil
+    }
+
+    /// Updates the key index after `slot` (with `serial`) left `slots` at `index`.
+    private mutating func forget(_ slot: GPUSlot, serial: Int, removedAt index: Int) {
+        let key = slot.assignedModel
+        guard let entry = slotsByKey[key] else { return }
+        if entry.count <= 1 {
+            slotsByKey[key] = nil
+        } else if entry.first == serial {
+            let next = slots[index...].firstIndex { $0.assignedModel == key }.map { slotSerials[$0] } ?? serial
+            slotsByKey[key] = (entry.count - 1, next)
+        } else {
+            slotsByKey[key] = (entry.count - 1, entry.first)
+        }
+    }
 
     /// Positions for `request`, in slot order, or `nil` when it does not fit.
     private func choose(_ request: SlotRequest) -> [Int]? {

@@ -26,9 +26,16 @@ struct TwinPropertyTests {
                     let actual = simd.allocate(requests, preserveOrder: preserve)
                     #expect(actual == expected, "\(context): allocate \(requests)")
                 case 5..<7:
-                    if let slot = scalar.slots.randomElement(using: &random) {
+                    if random.next() % 2 == 0, let slot = scalar.slots.randomElement(using: &random) {
                         scalar.release(slot)
                         simd.release(slot)
+                    } else {
+                        let key = random.next() % 2 == 0 ? "shared\(random.next() % 3)" : "k\(random.next() % UInt64(step + 1)).0"
+                        #expect(simd.slot(for: key) == scalar.slot(for: key), "\(context): slot(for: \(key))")
+                        if let slot = scalar.slot(for: key) {
+                            scalar.release(slot)
+                            simd.release(slot)
+                        }
                     }
                 case 7..<9:
                     let ids = Self.randomIDs(gpus, &random)
@@ -93,7 +100,8 @@ struct TwinPropertyTests {
         return (0..<count).map { k in
             let wide = size > 64 && random.next() % 8 == 0
             let tp: Int? = random.next() % 5 == 0 ? nil : Int(random.next() % (wide ? 64 : 8)) + 1
-            return SlotRequest(key: "k\(step).\(k)", memoryGB: gbs[Int(random.next() % UInt64(gbs.count))], tp: tp)
+            let key = random.next() % 4 == 0 ? "shared\(random.next() % 3)" : "k\(step).\(k)"
+            return SlotRequest(key: key, memoryGB: gbs[Int(random.next() % UInt64(gbs.count))], tp: tp)
         }
     }
 
