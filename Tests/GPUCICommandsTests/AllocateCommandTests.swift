@@ -81,6 +81,9 @@ struct AllocateCommandTests {
         ["allocate", "--trace", "t", "--scalar", "--policy", "topology", "--topology", "8x80GB"],
         ["allocate", "--trace", "t", "--policy", "topology"],
         ["allocate", "--trace", "t", "--policy", "best"],
+        ["allocate", "--trace", "t", "--ops", "5"],
+        ["allocate", "--generate", "8", "--scalar"],
+        ["allocate", "--generate", "-1"],
         ["bench", "allocator", "--generate", "8", "--repeat", "0"],
         ["bench", "allocator"],
     ])
