@@ -59,7 +59,7 @@ let package = Package(
             dependencies: ["CHwloc", "CNuma", "GPUCISupport", "GPUCIData", "Yams"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "GPUCIAllocation", dependencies: ["GPUCITopology"], swiftSettings: swiftSettings),
+        .target(name: "GPUCIAllocation", dependencies: ["GPUCITopology", "GPUCISupport"], swiftSettings: swiftSettings),
         .target(
             name: "GPUCIPool",
             dependencies: ["GPUCIAllocation", "GPUCITopology", "GPUCISupport", "GPUCIData", "Yams"],
