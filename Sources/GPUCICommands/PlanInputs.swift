@@ -54,7 +54,7 @@ struct PlanAlgorithmOptions: ParsableArguments {
     @Option(help: "sglang (the reference LPT) or optimal (never worse; certified).")
     var algorithm: PartitionAlgorithm = .optimal
 
-    @Option(help: "Branch-and-bound nodes per suite for --algorithm optimal (deterministic budget).")
+    @Option(help: "Exact-search nodes per search phase for --algorithm optimal (a deterministic budget, not a clock).")
     var searchNodes: Int = PartitionOptions.defaultSearchNodeBudget
 
     var partitionOptions: PartitionOptions { PartitionOptions(searchNodeBudget: searchNodes) }
@@ -120,4 +120,8 @@ struct PlanDuration: ExpressibleByArgument, Sendable {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    var defaultValueDescription: String {
+        seconds == seconds.rounded() ? "\(Int64(seconds))s" : "\(seconds)s"
+    }
 }

@@ -19,10 +19,12 @@ public struct SuiteKey: Sendable, Hashable, Codable, Comparable, CustomStringCon
         self.init(backend: registration.backend, suite: registration.suite, nightly: registration.nightly)
     }
 
+    /// Orders by backend, then suite, then per-commit before nightly.
     public static func < (lhs: SuiteKey, rhs: SuiteKey) -> Bool {
         (lhs.backend, lhs.suite, lhs.nightly ? 1 : 0) < (rhs.backend, rhs.suite, rhs.nightly ? 1 : 0)
     }
 
+    /// `backend/suite`, with ` (nightly)` for nightly runs.
     public var description: String { "\(backend)/\(suite)\(nightly ? " (nightly)" : "")" }
 
     /// Every suite that has at least one registration, sorted.

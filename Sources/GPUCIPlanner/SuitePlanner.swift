@@ -1,8 +1,17 @@
 /// Plans suites from registrations: filter by suite, drop disabled files, partition.
 public enum SuitePlanner {
-    /// The enabled registrations of `key`, in discovery order, and the disabled ones.
+    /// The enabled registrations of `key` and the disabled ones, in path order (byte order of
+    /// the file path, source order within a file) — sglang's discovery order — whatever the
+    /// order of the input.
     public static func select(_ registrations: [Registration], key: SuiteKey) -> (enabled: [Registration], skipped: [Registration]) {
-        let matching = registrations.filter { SuiteKey($0) == key }
+        let matching = registrations.enumerated()
+            .filter { SuiteKey($0.element) == key }
+            .sorted { left, right in
+                left.element.file == right.element.file
+                    ? left.offset < right.offset
+                    : left.element.file.utf8.lexicographicallyPrecedes(right.element.file.utf8)
+            }
+            .map(\.element)
         return (matching.filter(\.isEnabled), matching.filter { !$0.isEnabled })
     }
 

@@ -92,4 +92,17 @@ struct PartitionPropertyTests {
         place(0)
         return best
     }
+
+    @Test func plansDoNotDependOnTheOrderOfTheRegistry() throws {
+        let registrations = try RegistryCSV.parse(SharedData.registryCSV(), file: "sglang-registry.csv")
+        var random = SeededRandom(seed: 15)
+        let shuffled = registrations.shuffled(using: &random)
+        for suite in ["base-b-test-1-gpu-small", "base-b-kernel-unit-test-1-gpu-large"] {
+            let key = SuiteKey(backend: "cuda", suite: suite)
+            for algorithm in PartitionAlgorithm.allCases {
+                #expect(SuitePlanner.plan(registrations, key: key, partitions: 8, algorithm: algorithm)
+                    == SuitePlanner.plan(shuffled, key: key, partitions: 8, algorithm: algorithm))
+            }
+        }
+    }
 }
