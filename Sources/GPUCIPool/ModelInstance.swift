@@ -28,6 +28,7 @@ public struct ModelInstance: Sendable, Hashable {
     /// The slot's GPU ids in slot order, or `[]`.
     public var gpus: [Int] { slot?.gpuIDs ?? [] }
 
+    /// An instance with every field given (the pool builds these; tests and simulators may too).
     public init(key: String, identity: WorkerIdentity, slot: GPUSlot?, port: Int?, bootstrapPort: Int?,
                 rdmaDevice: String?, launchedAt: Double, lastUsed: Double, lastUseOrder: Int,
                 refCount: Int = 0, healthy: Bool = false) {
