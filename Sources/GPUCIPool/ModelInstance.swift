@@ -20,6 +20,8 @@ public struct ModelInstance: Sendable, Hashable {
     public var lastUsed: Double
     /// Pool-wide sequence number of that last event: breaks ties between equal `lastUsed` values.
     public var lastUseOrder: Int
+    /// Pool-wide sequence number of the launch: orders ``ModelPool/instances``.
+    public var launchOrder: Int
     /// How many users hold it; an instance with refCount > 0 is never evicted.
     public var refCount: Int
     /// Whether the caller reported it healthy (``ModelPool/markHealthy(_:)``).
@@ -31,7 +33,7 @@ public struct ModelInstance: Sendable, Hashable {
     /// An instance with every field given (the pool builds these; tests and simulators may too).
     public init(key: String, identity: WorkerIdentity, slot: GPUSlot?, port: Int?, bootstrapPort: Int?,
                 rdmaDevice: String?, launchedAt: Double, lastUsed: Double, lastUseOrder: Int,
-                refCount: Int = 0, healthy: Bool = false) {
+                launchOrder: Int, refCount: Int = 0, healthy: Bool = false) {
         self.key = key
         self.identity = identity
         self.slot = slot
@@ -41,6 +43,7 @@ public struct ModelInstance: Sendable, Hashable {
         self.launchedAt = launchedAt
         self.lastUsed = lastUsed
         self.lastUseOrder = lastUseOrder
+        self.launchOrder = launchOrder
         self.refCount = refCount
         self.healthy = healthy
     }

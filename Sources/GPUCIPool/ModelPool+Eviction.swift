@@ -3,35 +3,54 @@ extension ModelPool {
     ///
     /// - Complexity: O(n log n) for n instances.
     public func evictionOrder(where isCandidate: (ModelInstance) -> Bool = { _ in true }) -> [ModelInstance] {
-        let candidates = instances.filter { $0.refCount == 0 && isCandidate($0) }
-        let mostRecentFirst: (ModelInstance, ModelInstance) -> Bool = { a, b in
-            a.lastUsed != b.lastUsed ? a.lastUsed > b.lastUsed : a.lastUseOrder > b.lastUseOrder
-        }
-        switch eviction {
-        case .mru:
-            return candidates.sorted(by: mostRecentFirst)
-        case .lru:
-            return candidates.sorted { a, b in mostRecentFirst(b, a) }
-        case .belady:
-            return candidates.sorted { a, b in
-                let x = nextUse[a.key] ?? Int.max, y = nextUse[b.key] ?? Int.max
-                return x != y ? x > y : mostRecentFirst(a, b)
-            }
-        }
+        candidates(where: isCandidate).compactMap { table[$0.key] }
     }
 
     /// Stops candidates in ``evictionOrder(where:)`` until `required` GPUs are free (by count);
     /// returns their keys. Nothing happens when enough are free already.
     mutating func evict(toFree required: Int, where isCandidate: (ModelInstance) -> Bool) -> [String] {
-        var free = allocator.available.count
+        var free = availableGPUCount
         guard free < required else { return [] }
         var evicted: [String] = []
-        for victim in evictionOrder(where: isCandidate) {
+        for victim in candidates(where: isCandidate) {
             if free >= required { break }
             remove(victim.key)
-            free += victim.gpus.count
+            free += victim.gpuCount
             evicted.append(victim.key)
         }
         return evicted
+    }
+
+    /// What the ordering reads of an instance, small enough to sort cheaply.
+    private struct Candidate {
+        var key: String
+        var lastUsed: Double
+        var lastUseOrder: Int
+        var nextUse: Int
+        var gpuCount: Int
+
+        /// Most recently used first; `lastUseOrder` is unique, so the order is total.
+        func isMoreRecent(than other: Candidate) -> Bool {
+            lastUsed != other.lastUsed ? lastUsed > other.lastUsed : lastUseOrder > other.lastUseOrder
+        }
+    }
+
+    private func candidates(where isCandidate: (ModelInstance) -> Bool) -> [Candidate] {
+        var list: [Candidate] = []
+        list.reserveCapacity(table.count)
+        for instance in table.values where instance.refCount == 0 && isCandidate(instance) {
+            list.append(Candidate(key: instance.key, lastUsed: instance.lastUsed, lastUseOrder: instance.lastUseOrder,
+                                  nextUse: eviction == .belady ? nextUse[instance.key] ?? Int.max : 0,
+                                  gpuCount: instance.slot?.gpuIDs.count ?? 0))
+        }
+        switch eviction {
+        case .mru:
+            list.sort { $0.isMoreRecent(than: $1) }
+        case .lru:
+            list.sort { $1.isMoreRecent(than: $0) }
+        case .belady:
+            list.sort { a, b in a.nextUse != b.nextUse ? a.nextUse > b.nextUse : a.isMoreRecent(than: b) }
+        }
+        return list
     }
 }

@@ -42,13 +42,14 @@ public struct ModelPool: Sendable {
     /// Slot ports are numbered from here.
     public static let firstSlotPort = 30000
 
-    var allocator: ScalarGPUAllocator
+    var allocator: GPUAllocator
     let rdma: RDMASelector
     var table: [String: ModelInstance] = [:]
-    var order: [String] = []
     var nextUse: [String: Int] = [:]
     var nextBootstrapPort = ModelPool.firstBootstrapPort
     var eventCount = 0
+    /// GPUs held by instances; the pool releases whole slots only, so free = all − used.
+    var usedGPUCount = 0
 
     /// A pool over `topology`'s devices (ids = device indices) and NICs.
     public init(topology: Topology, catalog: ModelCatalog, placement: PlacementPolicy = .reference,
@@ -56,32 +57,40 @@ public struct ModelPool: Sendable {
         var numa: [Int: Int] = [:]
         for device in topology.devices { numa[device.index] = device.numaNode }
         self.init(gpus: GPUInfo.list(from: topology), nics: topology.nics, numaByGPU: numa, catalog: catalog,
-                  placement: placement, eviction: eviction, requireRDMA: requireRDMA)
+                  placement: placement, eviction: eviction, requireRDMA: requireRDMA, topology: topology)
     }
 
     /// A pool over an explicit GPU list (ids as given, e.g. physical ids under `CUDA_VISIBLE_DEVICES`),
-    /// with optional NICs and the NUMA node of each GPU id for RDMA device choice.
+    /// with optional NICs and the NUMA node of each GPU id for RDMA device choice. `topology` (whose
+    /// device indices are the GPU ids) is what ``PlacementPolicy/topology`` places by; without it
+    /// that policy places as ``PlacementPolicy/reference``.
     public init(gpus: [GPUInfo], nics: [NIC] = [], numaByGPU: [Int: Int] = [:], catalog: ModelCatalog,
-                placement: PlacementPolicy = .reference, eviction: EvictionPolicy = .mru, requireRDMA: Bool = false) {
+                placement: PlacementPolicy = .reference, eviction: EvictionPolicy = .mru, requireRDMA: Bool = false,
+                topology: Topology? = nil) {
         self.catalog = catalog
         self.gpus = gpus
         self.placement = placement
         self.eviction = eviction
         self.requireRDMA = requireRDMA
-        self.allocator = ScalarGPUAllocator(gpus: gpus, firstPort: Self.firstSlotPort)
+        self.allocator = GPUAllocator(gpus: gpus, firstPort: Self.firstSlotPort, topology: topology, policy: placement)
         self.rdma = RDMASelector(nics: nics, numaByGPU: numaByGPU)
     }
 
     // MARK: Queries
 
     /// Every instance in dictionary insertion order (a re-launched key goes to the end).
-    public var instances: [ModelInstance] { order.compactMap { table[$0] } }
+    ///
+    /// - Complexity: O(n log n) for n instances.
+    public var instances: [ModelInstance] { table.values.sorted { $0.launchOrder < $1.launchOrder } }
 
     /// The instance stored under `key`.
     public func instance(_ key: String) -> ModelInstance? { table[key] }
 
     /// Free GPU ids in allocator list order.
     public var availableGPUs: [Int] { allocator.available }
+
+    /// How many GPUs are free.
+    public var availableGPUCount: Int { gpus.count - usedGPUCount }
 
     /// The reference's `get_workers_by_type`: instances of `model` and `type`, any mode, dictionary order.
     /// Unlike the reference after #16672 it does not acquire them; call ``acquire(_:now:)``.
@@ -110,7 +119,7 @@ public struct ModelPool: Sendable {
                 outcome.refused.append(identity)
                 continue
             }
-            guard allocator.available.count >= spec.tp,
+            guard availableGPUCount >= spec.tp,
                   let slot = allocator.allocate([request(identity, spec)], preserveOrder: true).first
             else {
                 outcome.deferred.append(identity)
@@ -145,7 +154,7 @@ public struct ModelPool: Sendable {
         let evicted = evict(toFree: spec.tp) { candidate in
             !(candidate.identity.model == model && candidate.identity.type == .regular)
         }
-        let free = allocator.available.count
+        let free = availableGPUCount
         guard free >= spec.tp else {
             throw PoolError(.notEnoughGPUs,
                             "cannot launch \(identity.key): need \(spec.tp) GPUs, only \(free) available after eviction",
@@ -199,7 +208,7 @@ public struct ModelPool: Sendable {
         guard !identities.isEmpty else { return PoolOutcome() }
         let total = specs.reduce(0) { $0 + $1.tp }
         let evicted = evict(toFree: total) { _ in true }
-        let free = allocator.available.count
+        let free = availableGPUCount
         guard free >= total else {
             throw PoolError(.notEnoughGPUs,
                             "cannot launch \(identities.count) workers: need \(total) GPUs, only \(free) available after eviction",
@@ -255,8 +264,10 @@ public struct ModelPool: Sendable {
     @discardableResult
     public mutating func remove(_ key: String) -> ModelInstance? {
         guard let instance = table.removeValue(forKey: key) else { return nil }
-        if let slot = instance.slot { allocator.release(slot) }
-        order.removeAll { $0 == key }
+        if let slot = instance.slot {
+            allocator.release(slot)
+            usedGPUCount -= slot.gpuIDs.count
+        }
         return instance
     }
 
@@ -288,9 +299,9 @@ public struct ModelPool: Sendable {
         eventCount += 1
         let instance = ModelInstance(key: identity.key, identity: identity, slot: slot, port: slot.port,
                                      bootstrapPort: bootstrap, rdmaDevice: device, launchedAt: now,
-                                     lastUsed: now, lastUseOrder: eventCount)
+                                     lastUsed: now, lastUseOrder: eventCount, launchOrder: eventCount)
         table[identity.key] = instance
-        order.append(identity.key)
+        usedGPUCount += slot.gpuIDs.count
         return instance
     }
 

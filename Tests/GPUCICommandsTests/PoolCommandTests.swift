@@ -100,3 +100,17 @@ import Testing
         #expect(result.stdout.contains(#""error":"cannot launch gpt-oss:http: need 2 GPUs, only 1 available after eviction""#))
     }
 }
+
+@Suite struct PoolPlacementOptionTests {
+    @Test func topologyPlacementNeedsATopology() throws {
+        let path = try PoolCommandTests.write(PoolCommandTests.trace, name: "placement.jsonl")
+        let result = try PoolCommandTests.run(["pool", "--trace", path, "--placement", "topology"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--placement topology needs --topology"))
+        let body = PoolCommandTests.trace.split(separator: "\n").dropFirst().joined(separator: "\n")
+        let headerless = try PoolCommandTests.write(body, name: "placement2.jsonl")
+        let ok = try PoolCommandTests.run(["pool", "--trace", headerless, "--placement", "topology", "--topology", "4x23028MiB"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout == PoolCommandTests.expected)
+    }
+}
