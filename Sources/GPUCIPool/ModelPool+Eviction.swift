@@ -7,12 +7,15 @@ extension ModelPool {
     }
 
     /// Stops candidates in ``evictionOrder(where:)`` until `required` GPUs are free (by count);
-    /// returns their keys. Nothing happens when enough are free already.
+    /// returns their keys. Nothing happens when enough are free already, nor when evicting every
+    /// candidate would still leave too few (the reference evicted them anyway, then failed).
     mutating func evict(toFree required: Int, where isCandidate: (ModelInstance) -> Bool) -> [String] {
         var free = availableGPUCount
         guard free < required else { return [] }
+        let order = candidates(where: isCandidate)
+        guard free + order.reduce(0, { $0 + $1.gpuCount }) >= required else { return [] }
         var evicted: [String] = []
-        for victim in candidates(where: isCandidate) {
+        for victim in order {
             if free >= required { break }
             remove(victim.key)
             free += victim.gpuCount

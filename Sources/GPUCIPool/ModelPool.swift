@@ -20,6 +20,8 @@ import GPUCITopology
 /// - ``remove(_:)`` frees a dead or timed-out worker's GPUs (the anchor leaked them).
 /// - A key that is already running is never launched a second time (the reference overwrote the
 ///   entry and leaked the first process's GPUs).
+/// - Nothing is evicted for a request that eviction cannot satisfy by GPU count (every idle
+///   candidate together frees too few GPUs); the reference stopped them all, then failed.
 /// - `launchWorkers` is all-or-nothing: when a worker gets no slot, the slots of the others are
 ///   released and the call fails (the reference launched it without a slot, on whatever GPU CUDA
 ///   picks, i.e. on GPUs other workers own).
@@ -138,8 +140,9 @@ public struct ModelPool: Sendable {
     /// of any mode) until the model's tp GPUs are free, then allocates a slot and launches. The
     /// returned instance is not acquired.
     ///
-    /// - Throws: `PoolError` `.unknownModel` (no side effect), `.notEnoughGPUs` or
-    ///   `.slotAllocationFailed` (workers evicted on the way stay evicted and are listed in the error).
+    /// - Throws: `PoolError` `.unknownModel` or `.notEnoughGPUs` (no side effect), or
+    ///   `.slotAllocationFailed` (eviction counts GPUs only, so memory or the tp window can still not
+    ///   fit; the workers evicted on the way stay evicted and are listed in the error).
     public mutating func get(model: String, mode: ConnectionMode, now: Double) throws(PoolError)
         -> (instance: ModelInstance, outcome: PoolOutcome) {
         guard let spec = catalog[model] else {
@@ -188,8 +191,9 @@ public struct ModelPool: Sendable {
     /// exclusions until Σ tp GPUs are free, then allocates in request order. Not acquired.
     ///
     /// - Throws: `PoolError` before any side effect for an unknown model, a key already running or
-    ///   listed twice, or a PD worker when RDMA is required and missing; after eviction for
-    ///   `.notEnoughGPUs` or `.slotAllocationFailed` (no worker of the request is launched then).
+    ///   listed twice, a PD worker when RDMA is required and missing, or `.notEnoughGPUs`; after
+    ///   eviction for `.slotAllocationFailed` (no worker of the request is launched then; the
+    ///   evicted ones are listed in the error).
     public mutating func launchWorkers(_ identities: [WorkerIdentity], now: Double) throws(PoolError) -> PoolOutcome {
         var specs: [ModelSpec] = []
         var keys: Set<String> = []

@@ -61,6 +61,29 @@ import Testing
         #expect(evicted == ["b:http"])
     }
 
+    @Test func nothingIsEvictedWhenEvictionCannotFreeEnough() throws {
+        let catalog = ModelCatalog(["a", "b", "c", "d"].map { ModelSpec(id: $0, memoryGB: 10) }
+            + [ModelSpec(id: "t3", memoryGB: 10, tp: 3)])
+        var wide = ModelPool(topology: F.topology(4), catalog: catalog)
+        _ = wide.startup([F.id("a"), F.id("b"), F.id("c"), F.id("d")], now: 0)
+        try wide.acquire("a:http", now: 1)
+        try wide.acquire("b:http", now: 1)
+        for attempt in 0..<2 {
+            do {
+                if attempt == 0 {
+                    _ = try wide.get(model: "t3", mode: .http, now: 2)
+                } else {
+                    _ = try wide.launchWorkers([F.id("t3", .grpc)], now: 2)
+                }
+                Issue.record("expected not enough GPUs")
+            } catch {
+                #expect(error.kind == .notEnoughGPUs)
+                #expect(error.evicted.isEmpty)
+            }
+            #expect(wide.instances.map(\.key) == ["a:http", "b:http", "c:http", "d:http"])
+        }
+    }
+
     @Test func getSparesItsOwnModelsRegularWorkersOfAnyMode() throws {
         let catalog = ModelCatalog([ModelSpec(id: "m", memoryGB: 10, tp: 1), ModelSpec(id: "n", memoryGB: 10, tp: 1)])
         var pool = ModelPool(topology: F.topology(2), catalog: catalog)
