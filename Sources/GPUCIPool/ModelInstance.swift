@@ -47,4 +47,10 @@ public struct ModelInstance: Sendable, Hashable {
         self.refCount = refCount
         self.healthy = healthy
     }
+
+    /// Records a use at virtual time `now`, pool event number `order`.
+    mutating func touch(now: Double, order: Int) {
+        lastUsed = now
+        lastUseOrder = order
+    }
 }

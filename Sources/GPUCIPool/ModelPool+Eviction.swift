@@ -1,59 +1,73 @@
 extension ModelPool {
+    /// Workers a particular eviction must not stop (in-use workers are never stopped anyway).
+    enum EvictionExclusion {
+        /// Every idle worker is a candidate (`launchWorkers`).
+        case none
+        /// Spare the regular workers of this model, any mode (`get`).
+        case regularWorkers(ofModel: String)
+    }
+
     /// Idle instances (refCount 0) that `isCandidate` accepts, in the order ``eviction`` stops them.
     ///
     /// - Complexity: O(n log n) for n instances.
     public func evictionOrder(where isCandidate: (ModelInstance) -> Bool = { _ in true }) -> [ModelInstance] {
-        candidates(where: isCandidate).compactMap { table[$0.key] }
+        let entries = store.entries
+        let indices = entries.indices.filter { entries[$0].refCount == 0 && isCandidate(entries[$0]) }
+        let order = comesFirst(entries, nextUse: nextUseByIndex(entries, indices))
+        return indices.sorted(by: order).map { entries[$0] }
     }
 
-    /// Stops candidates in ``evictionOrder(where:)`` until `required` GPUs are free (by count);
-    /// returns their keys. Nothing happens when enough are free already, nor when evicting every
-    /// candidate would still leave too few (the reference evicted them anyway, then failed).
-    mutating func evict(toFree required: Int, where isCandidate: (ModelInstance) -> Bool) -> [String] {
+    /// Stops idle candidates in ``evictionOrder(where:)`` order until `required` GPUs are free (by
+    /// count); returns their keys. Nothing happens when enough are free already, nor when evicting
+    /// every candidate would still leave too few (the reference evicted them anyway, then failed).
+    ///
+    /// - Complexity: O(n + k log n) for n instances and k evicted.
+    mutating func evict(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
         var free = availableGPUCount
         guard free < required else { return [] }
-        let order = candidates(where: isCandidate)
-        guard free + order.reduce(0, { $0 + $1.gpuCount }) >= required else { return [] }
-        var evicted: [String] = []
-        for victim in order {
-            if free >= required { break }
-            remove(victim.key)
-            free += victim.gpuCount
-            evicted.append(victim.key)
+        let entries = store.entries
+        var indices: [Int] = []
+        indices.reserveCapacity(entries.count)
+        var reachable = free
+        for index in entries.indices where entries[index].refCount == 0 {
+            if case let .regularWorkers(model) = exclusion, entries[index].identity.type == .regular,
+               entries[index].identity.model == model { continue }
+            indices.append(index)
+            reachable += entries[index].slot?.gpuIDs.count ?? 0
         }
-        return evicted
+        guard reachable >= required else { return [] }
+        var heap = IndexHeap(indices, comesFirst: comesFirst(entries, nextUse: nextUseByIndex(entries, indices)))
+        var victims: [String] = []
+        while free < required, let index = heap.popFirst() {
+            victims.append(entries[index].key)
+            free += entries[index].slot?.gpuIDs.count ?? 0
+        }
+        for key in victims { remove(key) }
+        return victims
     }
 
-    /// What the ordering reads of an instance, small enough to sort cheaply.
-    private struct Candidate {
-        var key: String
-        var lastUsed: Double
-        var lastUseOrder: Int
-        var nextUse: Int
-        var gpuCount: Int
-
-        /// Most recently used first; `lastUseOrder` is unique, so the order is total.
-        func isMoreRecent(than other: Candidate) -> Bool {
-            lastUsed != other.lastUsed ? lastUsed > other.lastUsed : lastUseOrder > other.lastUseOrder
-        }
+    /// For Belady, each candidate's next use (never = `Int.max`), by entry index; else nil.
+    private func nextUseByIndex(_ entries: [ModelInstance], _ indices: [Int]) -> [Int]? {
+        guard eviction == .belady else { return nil }
+        var table = Array(repeating: Int.max, count: entries.count)
+        for index in indices { table[index] = nextUse[entries[index].key] ?? Int.max }
+        return table
     }
 
-    private func candidates(where isCandidate: (ModelInstance) -> Bool) -> [Candidate] {
-        var list: [Candidate] = []
-        list.reserveCapacity(table.count)
-        for instance in table.values where instance.refCount == 0 && isCandidate(instance) {
-            list.append(Candidate(key: instance.key, lastUsed: instance.lastUsed, lastUseOrder: instance.lastUseOrder,
-                                  nextUse: eviction == .belady ? nextUse[instance.key] ?? Int.max : 0,
-                                  gpuCount: instance.slot?.gpuIDs.count ?? 0))
+    /// The policy's order on entry indices. `lastUseOrder` is unique, so the order is total.
+    private func comesFirst(_ entries: [ModelInstance], nextUse: [Int]?) -> (Int, Int) -> Bool {
+        let moreRecent: (Int, Int) -> Bool = { a, b in
+            let x = entries[a].lastUsed, y = entries[b].lastUsed
+            return x != y ? x > y : entries[a].lastUseOrder > entries[b].lastUseOrder
         }
         switch eviction {
         case .mru:
-            list.sort { $0.isMoreRecent(than: $1) }
+            return moreRecent
         case .lru:
-            list.sort { $1.isMoreRecent(than: $0) }
+            return { a, b in moreRecent(b, a) }
         case .belady:
-            list.sort { a, b in a.nextUse != b.nextUse ? a.nextUse > b.nextUse : a.isMoreRecent(than: b) }
+            let next = nextUse ?? []
+            return { a, b in next[a] != next[b] ? next[a] > next[b] : moreRecent(a, b) }
         }
-        return list
     }
 }

@@ -46,7 +46,7 @@ public struct ModelPool: Sendable {
 
     var allocator: GPUAllocator
     let rdma: RDMASelector
-    var table: [String: ModelInstance] = [:]
+    var store = InstanceStore()
     var nextUse: [String: Int] = [:]
     var nextBootstrapPort = ModelPool.firstBootstrapPort
     var eventCount = 0
@@ -83,10 +83,10 @@ public struct ModelPool: Sendable {
     /// Every instance in dictionary insertion order (a re-launched key goes to the end).
     ///
     /// - Complexity: O(n log n) for n instances.
-    public var instances: [ModelInstance] { table.values.sorted { $0.launchOrder < $1.launchOrder } }
+    public var instances: [ModelInstance] { store.entries.sorted { $0.launchOrder < $1.launchOrder } }
 
     /// The instance stored under `key`.
-    public func instance(_ key: String) -> ModelInstance? { table[key] }
+    public func instance(_ key: String) -> ModelInstance? { store[key] }
 
     /// Free GPU ids in allocator list order.
     public var availableGPUs: [Int] { allocator.available }
@@ -113,7 +113,7 @@ public struct ModelPool: Sendable {
     public mutating func startup(_ requirements: [WorkerIdentity], now: Double) -> PoolOutcome {
         var outcome = PoolOutcome()
         for identity in requirements {
-            guard let spec = catalog[identity.model], table[identity.key] == nil else {
+            guard let spec = catalog[identity.model], !store.contains(identity.key) else {
                 outcome.dropped.append(identity)
                 continue
             }
@@ -149,14 +149,12 @@ public struct ModelPool: Sendable {
             throw PoolError(.unknownModel, "unknown model '\(model)'")
         }
         let identity = WorkerIdentity(model: model, mode: mode)
-        if var hit = table[identity.key] {
-            touch(&hit, now: now)
-            table[identity.key] = hit
-            return (hit, PoolOutcome())
+        if store.contains(identity.key) {
+            let order = nextEvent()
+            store.update(identity.key) { $0.touch(now: now, order: order) }
+            if let hit = store[identity.key] { return (hit, PoolOutcome()) }
         }
-        let evicted = evict(toFree: spec.tp) { candidate in
-            !(candidate.identity.model == model && candidate.identity.type == .regular)
-        }
+        let evicted = evict(toFree: spec.tp, excluding: .regularWorkers(ofModel: model))
         let free = availableGPUCount
         guard free >= spec.tp else {
             throw PoolError(.notEnoughGPUs,
@@ -201,7 +199,7 @@ public struct ModelPool: Sendable {
             guard let spec = catalog[identity.model] else {
                 throw PoolError(.unknownModel, "unknown model '\(identity.model)' in \(identity.key)")
             }
-            guard table[identity.key] == nil, keys.insert(identity.key).inserted else {
+            guard !store.contains(identity.key), keys.insert(identity.key).inserted else {
                 throw PoolError(.alreadyRunning, "\(identity.key) is already running or requested twice")
             }
             if identity.type != .regular, requireRDMA, !rdma.hasDevice {
@@ -211,7 +209,7 @@ public struct ModelPool: Sendable {
         }
         guard !identities.isEmpty else { return PoolOutcome() }
         let total = specs.reduce(0) { $0 + $1.tp }
-        let evicted = evict(toFree: total) { _ in true }
+        let evicted = evict(toFree: total, excluding: .none)
         let free = availableGPUCount
         guard free >= total else {
             throw PoolError(.notEnoughGPUs,
@@ -240,34 +238,33 @@ public struct ModelPool: Sendable {
     ///
     /// - Throws: `.unknownKey`.
     public mutating func acquire(_ key: String, now: Double) throws(PoolError) {
-        guard var instance = table[key] else { throw PoolError(.unknownKey, "no worker '\(key)' to acquire") }
-        instance.refCount += 1
-        touch(&instance, now: now)
-        table[key] = instance
+        guard store.contains(key) else { throw PoolError(.unknownKey, "no worker '\(key)' to acquire") }
+        let order = nextEvent()
+        store.update(key) { instance in
+            instance.refCount += 1
+            instance.touch(now: now, order: order)
+        }
     }
 
     /// Ends one use of `key`.
     ///
     /// - Throws: `.unknownKey`, or `.notAcquired` when nobody holds it (the reference only warned).
     public mutating func release(_ key: String) throws(PoolError) {
-        guard var instance = table[key] else { throw PoolError(.unknownKey, "no worker '\(key)' to release") }
+        guard let instance = store[key] else { throw PoolError(.unknownKey, "no worker '\(key)' to release") }
         guard instance.refCount > 0 else { throw PoolError(.notAcquired, "\(key) is not acquired") }
-        instance.refCount -= 1
-        table[key] = instance
+        store.update(key) { $0.refCount -= 1 }
     }
 
     /// Records that `key` passed its health check; returns false for an unknown key.
     @discardableResult
     public mutating func markHealthy(_ key: String) -> Bool {
-        guard table[key] != nil else { return false }
-        table[key]?.healthy = true
-        return true
+        store.update(key) { $0.healthy = true }
     }
 
     /// Stops `key` (it died or timed out) and frees its GPUs, in use or not; returns what was removed.
     @discardableResult
     public mutating func remove(_ key: String) -> ModelInstance? {
-        guard let instance = table.removeValue(forKey: key) else { return nil }
+        guard let instance = store.remove(key) else { return nil }
         if let slot = instance.slot {
             allocator.release(slot)
             usedGPUCount -= slot.gpuIDs.count
@@ -287,10 +284,10 @@ public struct ModelPool: Sendable {
         SlotRequest(key: identity.key, memoryGB: spec.memoryGB, tp: spec.tp)
     }
 
-    private mutating func touch(_ instance: inout ModelInstance, now: Double) {
+    /// The next pool-wide event number.
+    private mutating func nextEvent() -> Int {
         eventCount += 1
-        instance.lastUsed = now
-        instance.lastUseOrder = eventCount
+        return eventCount
     }
 
     private mutating func launch(_ identity: WorkerIdentity, slot: GPUSlot, now: Double) -> ModelInstance {
@@ -300,11 +297,11 @@ public struct ModelPool: Sendable {
             nextBootstrapPort += 1
         }
         let device = identity.type == .regular ? nil : rdma.device(firstGPU: slot.gpuIDs.first)
-        eventCount += 1
+        let order = nextEvent()
         let instance = ModelInstance(key: identity.key, identity: identity, slot: slot, port: slot.port,
                                      bootstrapPort: bootstrap, rdmaDevice: device, launchedAt: now,
-                                     lastUsed: now, lastUseOrder: eventCount, launchOrder: eventCount)
-        table[identity.key] = instance
+                                     lastUsed: now, lastUseOrder: order, launchOrder: order)
+        store.insert(instance)
         usedGPUCount += slot.gpuIDs.count
         return instance
     }
