@@ -43,7 +43,7 @@ struct PlanSelectionOptions: ParsableArguments {
         guard !keys.isEmpty else {
             let what = [backend.map { "backend \($0)" }, suite.map { "suite \($0)" }, nightly ? "nightly" : "per-commit"]
                 .compactMap { $0 }.joined(separator: ", ")
-            throw ValidationError("no registrations match \(what)")
+            throw InputError("no registrations match \(what) in \(registry ?? "the bundled registry")")
         }
         return keys
     }
