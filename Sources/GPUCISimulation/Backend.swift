@@ -6,14 +6,14 @@ public enum Backend: Sendable, Hashable, CustomStringConvertible {
     case local(ConnectionMode)
     /// Prefill/decode disaggregated workers (always HTTP).
     case pd
-    /// A hosted API: no GPU, an API key variable.
-    case cloud(CloudBackend)
+    /// A hosted API from the catalog's cloud models: no GPU, an API key variable.
+    case cloud(CloudModel)
 
     /// Reads a parameter value; `nil` for names the fixture would reject.
-    public init?(_ name: String) {
+    public init?(_ name: String, catalog: ModelCatalog) {
         if name == "pd" { self = .pd }
         else if let mode = ConnectionMode(rawValue: name) { self = .local(mode) }
-        else if let cloud = CloudBackend(rawValue: name) { self = .cloud(cloud) }
+        else if let cloud = catalog.cloudModel(name) { self = .cloud(cloud) }
         else { return nil }
     }
 
@@ -21,24 +21,12 @@ public enum Backend: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case let .local(mode): mode.rawValue
         case .pd: "pd"
-        case let .cloud(cloud): cloud.rawValue
+        case let .cloud(cloud): cloud.id
         }
     }
 
-    /// Every name accepted, for error messages.
-    public static let names = ["http", "grpc", "pd"] + CloudBackend.allCases.map(\.rawValue)
-}
-
-/// The hosted APIs the reference gateway can front (`infra/gateway.py`).
-public enum CloudBackend: String, Sendable, Hashable, CaseIterable {
-    case openai
-    case xai
-
-    /// The environment variable holding the API key; without it the fixture skips the test.
-    public var apiKeyVariable: String {
-        switch self {
-        case .openai: "OPENAI_API_KEY"
-        case .xai: "XAI_API_KEY"
-        }
+    /// Every name accepted with `catalog`, for error messages.
+    public static func names(_ catalog: ModelCatalog) -> [String] {
+        ["http", "grpc", "pd"] + catalog.cloudModels.map(\.id)
     }
 }

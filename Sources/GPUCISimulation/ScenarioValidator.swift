@@ -5,12 +5,13 @@ import GPUCISupport
 /// fixture understands, parameters consistent with their markers, at most one gateway mode per test.
 public enum ScenarioValidator {
     /// Throws the first problem, naming the test and its line.
-    public static func validate(_ scenario: Scenario, models: [String: ModelSpec]) throws(InputError) {
+    public static func validate(_ scenario: Scenario, catalog: ModelCatalog) throws(InputError) {
         func fail(_ item: TestItem, _ message: String) -> InputError {
             InputError("test '\(item.id)': \(message)", file: scenario.file, line: item.line, key: "tests")
         }
-        func known(_ model: String) -> Bool { models[model] != nil }
-        let modelList = models.keys.sorted().joined(separator: ", ")
+        func known(_ model: String) -> Bool { catalog[model] != nil }
+        let modelList = catalog.models.map(\.id).joined(separator: ", ")
+        let backendList = Backend.names(catalog).joined(separator: ", ")
         if let model = scenario.env["E2E_MODEL"], !model.isEmpty, !known(model) {
             throw InputError("env E2E_MODEL names unknown model '\(model)' (known: \(modelList))", file: scenario.file, key: "env")
         }
@@ -26,8 +27,8 @@ public enum ScenarioValidator {
             }
             let backendMarkers = item.markers.parametrize.filter { $0.names.contains("setup_backend") }
             for marker in backendMarkers where marker.argnames == "setup_backend" {
-                for value in marker.values where Backend(value.description) == nil {
-                    throw fail(item, "unknown backend '\(value)' (expected one of: \(Backend.names.joined(separator: ", ")))")
+                for value in marker.values where Backend(value.description, catalog: catalog) == nil {
+                    throw fail(item, "unknown backend '\(value)' (expected one of: \(backendList))")
                 }
             }
             for (name, value) in item.params.sorted(by: { $0.key < $1.key }) {
@@ -44,8 +45,8 @@ public enum ScenarioValidator {
             }
             var modes: [String] = []
             if let backend = item.setupBackend {
-                guard let parsed = Backend(backend) else {
-                    throw fail(item, "unknown backend '\(backend)' (expected one of: \(Backend.names.joined(separator: ", ")))")
+                guard let parsed = Backend(backend, catalog: catalog) else {
+                    throw fail(item, "unknown backend '\(backend)' (expected one of: \(backendList))")
                 }
                 switch parsed {
                 case .pd: modes.append("pd (setup_backend=pd)")

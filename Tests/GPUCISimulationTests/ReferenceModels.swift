@@ -16,4 +16,9 @@ enum ReferenceModels {
     static let byID: [String: ModelSpec] = Dictionary(uniqueKeysWithValues: anchor.map { ($0.id, $0) })
 
     static func tp(_ model: String) -> Int? { byID[model]?.tp }
+
+    static let catalog = ModelCatalog(anchor, cloudModels: [
+        CloudModel(id: "openai", model: "gpt-5-nano", baseURL: "https://api.openai.com", keyEnv: "OPENAI_API_KEY"),
+        CloudModel(id: "xai", model: "grok-4-fast", baseURL: "https://api.x.ai", keyEnv: "XAI_API_KEY"),
+    ])
 }
