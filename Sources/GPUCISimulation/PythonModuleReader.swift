@@ -1,0 +1,101 @@
+import GPUCISupport
+
+/// A `class` or `def` of a Python module with what pytest cares about.
+public struct PythonDefinition: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case classDef, function }
+
+    public var kind: Kind
+    public var name: String
+    public var line: Int
+    /// Decorator expressions, top to bottom as written.
+    public var decorators: [PythonValue]
+    /// A class body's `pytestmark` (a single mark or the items of a list).
+    public var pytestmark: [PythonValue]
+    /// Methods and nested classes, in definition order.
+    public var members: [PythonDefinition]
+    /// The body's logical lines' tokens (functions only).
+    public var body: [[PythonToken]]
+}
+
+/// A module's top-level `pytestmark` and definitions, in definition order.
+public struct PythonModule: Sendable, Hashable {
+    public var pytestmark: [PythonValue]
+    public var definitions: [PythonDefinition]
+}
+
+/// Reads the structure of a Python module: decorators, classes, functions, `pytestmark` assignments,
+/// by indentation. Not a Python parser: statements it does not need are skipped.
+public enum PythonModuleReader {
+    /// Reads `source`; `file` labels errors.
+    public static func read(_ source: String, file: String) throws(InputError) -> PythonModule {
+        let lines = try PythonTokenizer.lines(source, file: file)
+        var index = 0
+        let (definitions, marks) = block(lines, &index, indent: lines.first?.indent ?? 0)
+        return PythonModule(pytestmark: marks, definitions: definitions)
+    }
+
+    private static func block(_ lines: [PythonLine], _ index: inout Int, indent: Int) -> ([PythonDefinition], [PythonValue]) {
+        var definitions: [PythonDefinition] = []
+        var marks: [PythonValue] = []
+        var decorators: [PythonValue] = []
+        while index < lines.count, lines[index].indent >= indent {
+            let line = lines[index]
+            if line.indent > indent {
+                index += 1
+                continue
+            }
+            var tokens = line.tokens
+            index += 1
+            if tokens.first == .op("@") {
+                var parser = PythonExpressionParser(tokens, from: 1)
+                decorators.append(parser.parseExpression())
+                continue
+            }
+            if tokens.first == .name("async") { tokens.removeFirst() }
+            if tokens.count >= 2, tokens[0] == .name("class") || tokens[0] == .name("def"), case let .name(name) = tokens[1] {
+                let isClass = tokens[0] == .name("class")
+                var definition = PythonDefinition(kind: isClass ? .classDef : .function, name: name, line: line.line,
+                                                  decorators: decorators, pytestmark: [], members: [], body: [])
+                decorators = []
+                let inline = inlineBody(tokens)
+                if let bodyIndent = index < lines.count && lines[index].indent > indent ? lines[index].indent : nil {
+                    if isClass {
+                        let (members, classMarks) = block(lines, &index, indent: bodyIndent)
+                        definition.members = members
+                        definition.pytestmark = classMarks
+                    } else {
+                        while index < lines.count, lines[index].indent > indent {
+                            definition.body.append(lines[index].tokens)
+                            index += 1
+                        }
+                    }
+                } else if !inline.isEmpty, !isClass {
+                    definition.body = [inline]
+                }
+                definitions.append(definition)
+                continue
+            }
+            decorators = []
+            if tokens.count >= 3, tokens[0] == .name("pytestmark"), tokens[1] == .op("=") {
+                var parser = PythonExpressionParser(tokens, from: 2)
+                let value = parser.parseExpression()
+                marks = value.items ?? [value]
+            }
+        }
+        return (definitions, marks)
+    }
+
+    /// Tokens after the header's closing `:` at bracket depth 0 (a one-line body), if any.
+    private static func inlineBody(_ tokens: [PythonToken]) -> [PythonToken] {
+        var depth = 0
+        for (offset, token) in tokens.enumerated() {
+            switch token {
+            case .op("("), .op("["), .op("{"): depth += 1
+            case .op(")"), .op("]"), .op("}"): depth -= 1
+            case .op(":") where depth == 0: return Array(tokens[(offset + 1)...])
+            default: break
+            }
+        }
+        return []
+    }
+}
