@@ -54,7 +54,9 @@ public enum Link: Sendable, Hashable {
         case "SYS": self = .sys
         default:
             let upper = label.uppercased()
-            guard upper.hasPrefix("NV"), let count = Int(upper.dropFirst(2)), count > 0 else { return nil }
+            let digits = upper.dropFirst(2)
+            guard upper.hasPrefix("NV"), !digits.isEmpty, digits.count <= 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let count = Int(digits), count > 0 else { return nil }
             self = .nvlink(count)
         }
     }
@@ -79,6 +81,7 @@ public enum Link: Sendable, Hashable {
 }
 
 extension Link: Codable {
+    /// Decodes a label such as `NV18`; an unknown label is a `DecodingError`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -89,6 +92,7 @@ extension Link: Codable {
         self = link
     }
 
+    /// Encodes the label (`X`, `NV18`, `PIX`, …).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(label)

@@ -17,6 +17,7 @@ public struct Topology: Sendable, Hashable, Codable {
     /// `links[i][j]` is how device `i` reaches device `j`; the diagonal is `.selfLink`.
     public var links: [[Link]]
 
+    /// Creates a topology; `links` must be square over `devices` with `.selfLink` on the diagonal.
     public init(name: String, source: TopologySource, devices: [Device], numaNodes: [NUMANode] = [],
                 nics: [NIC] = [], links: [[Link]]) {
         self.name = name
@@ -57,7 +58,9 @@ public enum Vendor: String, Sendable, Hashable, Codable, CaseIterable {
 public struct Device: Sendable, Hashable, Codable {
     /// Position in the topology, 0-based; the id the allocator uses.
     public var index: Int
+    /// GPU or NPU.
     public var kind: DeviceKind
+    /// Who makes it.
     public var vendor: Vendor
     /// Marketing model name, e.g. `H200` or `Ascend 910B`.
     public var model: String
@@ -68,6 +71,7 @@ public struct Device: Sendable, Hashable, Codable {
     /// PCI bus id (`0000:18:00.0`), when known.
     public var pciBusID: String?
 
+    /// Creates a device description.
     public init(index: Int, kind: DeviceKind = .gpu, vendor: Vendor, model: String, memoryMiB: Int?,
                 numaNode: Int? = nil, pciBusID: String? = nil) {
         self.index = index
@@ -78,20 +82,50 @@ public struct Device: Sendable, Hashable, Codable {
         self.numaNode = numaNode
         self.pciBusID = pciBusID
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case index, kind, vendor, model, memoryMiB, numaNode, pciBusID
+    }
+
+    /// Encodes every key, unknown values as `null`, so JSON readers see a fixed shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(vendor, forKey: .vendor)
+        try container.encode(model, forKey: .model)
+        try container.encode(memoryMiB, forKey: .memoryMiB)
+        try container.encode(numaNode, forKey: .numaNode)
+        try container.encode(pciBusID, forKey: .pciBusID)
+    }
 }
 
 /// One NUMA domain.
 public struct NUMANode: Sendable, Hashable, Codable {
+    /// Position among the topology's NUMA nodes, 0-based.
     public var index: Int
     /// Local memory in MiB, when known.
     public var memoryMiB: Int?
     /// Relative distances to every NUMA node (ACPI SLIT style, 10 = local), when known.
     public var distances: [Int]?
 
+    /// Creates a NUMA node description.
     public init(index: Int, memoryMiB: Int? = nil, distances: [Int]? = nil) {
         self.index = index
         self.memoryMiB = memoryMiB
         self.distances = distances
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case index, memoryMiB, distances
+    }
+
+    /// Encodes every key, unknown values as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(memoryMiB, forKey: .memoryMiB)
+        try container.encode(distances, forKey: .distances)
     }
 }
 
@@ -103,18 +137,41 @@ public struct NIC: Sendable, Hashable, Codable {
     public var rdma: Bool
     /// Link rate in Gbit/s, when known.
     public var rateGbps: Int?
+    /// The NUMA node the adapter is attached to, when known.
     public var numaNode: Int?
+    /// PCI bus id, when known.
     public var pciBusID: String?
     /// Whether a port is up (`PORT_ACTIVE`); `nil` when unknown, which counts as up.
     public var portActive: Bool?
+    /// How each device reaches this adapter (`PIX` when they share a PCIe switch), in device
+    /// order; `nil` when unknown.
+    public var deviceLinks: [Link]?
 
+    /// Creates a NIC description.
     public init(name: String, rdma: Bool, rateGbps: Int? = nil, numaNode: Int? = nil,
-                pciBusID: String? = nil, portActive: Bool? = nil) {
+                pciBusID: String? = nil, portActive: Bool? = nil, deviceLinks: [Link]? = nil) {
         self.name = name
         self.rdma = rdma
         self.rateGbps = rateGbps
         self.numaNode = numaNode
         self.pciBusID = pciBusID
         self.portActive = portActive
+        self.deviceLinks = deviceLinks
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, rdma, rateGbps, numaNode, pciBusID, portActive, deviceLinks
+    }
+
+    /// Encodes every key, unknown values as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(rdma, forKey: .rdma)
+        try container.encode(rateGbps, forKey: .rateGbps)
+        try container.encode(numaNode, forKey: .numaNode)
+        try container.encode(pciBusID, forKey: .pciBusID)
+        try container.encode(portActive, forKey: .portActive)
+        try container.encode(deviceLinks, forKey: .deviceLinks)
     }
 }

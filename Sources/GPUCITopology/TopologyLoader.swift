@@ -1,64 +1,58 @@
 import Foundation
+import GPUCIData
 import GPUCISupport
 
 /// Turns a topology reference into a ``Topology``.
 ///
-/// A reference is a shipped name (`h200-8`), a `.yaml` path, an hwloc `.xml` path, or an
-/// inline spec (`8x80GB`, `4x24GB`, `80GB,80GB,12GB`; GB = 1024 MiB).
+/// A reference is, in this order: a path ending in `.yaml`/`.yml` (declared) or `.xml` (an
+/// hwloc capture), an inline spec (`8x80GB`, `4x24GB`, `80GB,80GB,12GB`; GB = 1024 MiB), or
+/// the name of a shipped machine (`h200-8`, see ``shippedNames()``).
 public enum TopologyLoader {
     /// Loads the topology `reference` names.
     ///
-    /// - Throws: `InputError` naming the file and key or line when the reference cannot be read.
+    /// - Throws: `InputError` naming the file and key or line when the reference cannot be read,
+    ///   and listing the shipped names when it names none of them.
     public static func load(_ reference: String) throws(InputError) -> Topology {
+        let lower = reference.lowercased()
+        if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+            return try loadDeclared(path: reference).topology
+        }
+        if lower.hasSuffix(".xml") {
+            return try HwlocTopology(xmlFile: reference).topology(name: Self.stem(reference))
+        }
         if let inline = try InlineTopology.parse(reference) { return inline }
-        throw InputError("unknown topology '\(reference)' (expected a shipped name, a .yaml or .xml path, or an inline spec like 8x80GB)")
+        return try shipped(reference).topology
     }
-}
 
-/// Inline topologies for quick use: `8x80GB`, `4x24GB`, `80GB,80GB,12GB`, `2x81559MiB`.
-public enum InlineTopology {
-    /// Parses `text`; returns `nil` when it does not look like an inline spec at all.
+    /// Reads and validates a declared topology file.
+    public static func loadDeclared(path: String) throws(InputError) -> DeclaredTopology {
+        try DeclaredTopology.parse(try AtomicFile.readText(path), file: path)
+    }
+
+    /// The names of the machines shipped in `Topologies/`, sorted.
+    public static func shippedNames() throws(InputError) -> [String] {
+        try BundledData.files(in: "Topologies", withExtension: "yaml").map { String($0.dropLast(".yaml".count)) }
+    }
+
+    /// A shipped machine by name, with its description and sources.
     ///
-    /// - Throws: `InputError` when it looks like one but a part is malformed.
-    public static func parse(_ text: String) throws(InputError) -> Topology? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let first = trimmed.first, first.isNumber,
-              trimmed.uppercased().hasSuffix("GB") || trimmed.uppercased().hasSuffix("MIB")
-        else { return nil }
-        var memories: [Int] = []
-        for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
-            let item = part.trimmingCharacters(in: .whitespaces)
-            var count = 1
-            var size = Substring(item)
-            if let x = item.firstIndex(where: { $0 == "x" || $0 == "X" }) {
-                guard let n = Int(item[..<x]), n > 0, n <= 65_536 else {
-                    throw InputError("bad device count in '\(item)' (expected e.g. 8x80GB)", file: "inline", key: text)
-                }
-                count = n
-                size = item[item.index(after: x)...]
-            }
-            guard let mib = mebibytes(size) else {
-                throw InputError("bad memory size '\(size)' (expected e.g. 80GB or 81559MiB)", file: "inline", key: text)
-            }
-            memories += Array(repeating: mib, count: count)
+    /// - Throws: `InputError` listing the shipped names when `name` is not one of them.
+    public static func shipped(_ name: String) throws(InputError) -> DeclaredTopology {
+        let names = try shippedNames()
+        guard names.contains(name) else {
+            throw InputError("unknown topology '\(name)' (expected a shipped name: \(names.joined(separator: ", ")); a .yaml or .xml path; or an inline spec like 8x80GB)")
         }
-        let devices = memories.enumerated().map { index, mib in
-            Device(index: index, kind: .gpu, vendor: .nvidia, model: "GPU \(mib / 1024)GB", memoryMiB: mib)
+        let relative = "Topologies/\(name).yaml"
+        let path = try BundledData.url(relative).path
+        let declared = try DeclaredTopology.parse(try AtomicFile.readText(path), file: relative)
+        guard declared.topology.name == name else {
+            throw InputError("name '\(declared.topology.name)' differs from the file name (expected '\(name)')",
+                             file: relative, key: "name")
         }
-        let links = (0..<devices.count).map { a in
-            (0..<devices.count).map { b in a == b ? Link.selfLink : Link.phb }
-        }
-        return Topology(name: trimmed, source: .inline, devices: devices, numaNodes: [NUMANode(index: 0)], links: links)
+        return declared
     }
 
-    private static func mebibytes(_ text: Substring) -> Int? {
-        let upper = text.uppercased()
-        if upper.hasSuffix("MIB"), let n = Int(upper.dropLast(3)), n > 0 { return n }
-        if upper.hasSuffix("GB") {
-            let number = upper.dropLast(2)
-            if let n = Int(number), n > 0 { return n * 1024 }
-            if let g = Double(number), g > 0, g.isFinite { return Int((g * 1024).rounded()) }
-        }
-        return nil
+    private static func stem(_ path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     }
 }
