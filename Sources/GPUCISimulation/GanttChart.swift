@@ -91,6 +91,14 @@ public enum GanttChart {
             }
         }
 
+        // Which GPUs the running test uses: a dark strip along the bottom of each lane.
+        for span in timeline.tests where span.status == .passed {
+            for gpu in Set(span.gpus).sorted() where gpu < gpuCount {
+                let y = top + Double(gpu) * (laneHeight + laneGap) + laneHeight - 6
+                out.append(##"<rect x="\##(f(x(span.start)))" y="\##(f(y))" width="\##(f(max(x(span.end) - x(span.start), 1)))" height="4" fill="#1b1b1b" fill-opacity="0.75"><title>\##(escape("GPU \(gpu) used by \(span.id)"))</title></rect>"##)
+            }
+        }
+
         // Gateway lane.
         out.append(##"<text x="\##(f(left - 8))" y="\##(f(gatewayTop + 12))" text-anchor="end">gateway</text>"##)
         for span in timeline.gateways {
@@ -127,6 +135,7 @@ public enum GanttChart {
         item(##"<rect width="18" height="14" fill="#888"/><rect width="18" height="14" fill="url(#booting)"/>"##, "booting (hatched)")
         item(##"<path d="M 4 0 L 14 0 L 9 8 Z" fill="\##(failedColour)"/><line x1="9" y1="0" x2="9" y2="14" stroke="\##(failedColour)" stroke-width="1.5"/>"##, "evicted")
         item(##"<path d="M 4 0 L 14 0 L 9 8 Z" fill="#000"/>"##, "startup timeout")
+        item(##"<rect width="18" height="14" fill="#bbb"/><rect y="10" width="18" height="4" fill="#1b1b1b"/>"##, "in use by the running test")
         item(##"<rect width="18" height="14" fill="\##(setupColour)"/>"##, "test setup wait")
         item(##"<rect width="18" height="14" fill="\##(passedColour)"/>"##, "test passed")
         item(##"<rect width="18" height="14" fill="\##(failedColour)"/>"##, "test failed")
@@ -166,7 +175,7 @@ public enum GanttChart {
         table { border-collapse: collapse; font-size: 13px; }
         th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; }
-        .figures th { color: #555; font-weight: normal; }
+        .figures th { color: #555; font-weight: normal; white-space: nowrap; }
         h2 { font-size: 16px; margin-top: 24px; }
         </style></head><body>
         <h1 style="font-size:20px">\(escape(result.scenario)) on \(escape(result.topology))</h1>
@@ -175,7 +184,7 @@ public enum GanttChart {
         \(figureRows)
         </table>
         <h2>GPU occupancy and tests over time</h2>
-        \(svg(result))
+        <div style="max-width:100%">\(svg(result).replacingOccurrences(of: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1400\"", with: "<svg style=\"max-width:100%;height:auto\" xmlns=\"http://www.w3.org/2000/svg\" width=\"1400\""))</div>
         <h2>Tests in run order</h2>
         <table><tr><th>test</th><th>status</th><th>setup wait (s)</th><th>duration (s)</th><th>GPUs</th><th>reason</th></tr>
         \(rows.joined(separator: "\n"))
