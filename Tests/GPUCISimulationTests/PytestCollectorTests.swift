@@ -1,4 +1,5 @@
 import Foundation
+import GPUCIAllocation
 import GPUCIPool
 import GPUCISupport
 @testable import GPUCISimulation
@@ -7,7 +8,7 @@ import Testing
 @Suite struct PytestCollectorTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/e2e_test").path
 
-    static func items(_ source: String, file: String = "test_m.py") throws -> [TestItem] {
+    static func items(_ source: String, file: String = "test_m.py") throws(InputError) -> [TestItem] {
         try PytestCollector.collect(module: PythonModuleReader.read(source, file: file), file: file)
     }
 
