@@ -201,7 +201,7 @@ struct SessionEngine {
                 launchedKeys.append(instance.key)
             }
             for deferred in outcome.deferred + outcome.refused {
-                record(.deferred, deferred.key, test: test, detail: "not enough free GPUs at startup")
+                record(.deferred, deferred.key, test: test, detail: "too few free GPUs or no slot fits at startup")
             }
             for dropped in outcome.dropped {
                 record(.deferred, dropped.key, test: test, detail: "dropped: unknown model or already running")
