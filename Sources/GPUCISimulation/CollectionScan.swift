@@ -2,8 +2,11 @@ import GPUCIPool
 
 /// One requirement line of the scan: which model, mode and worker type (the count is kept apart).
 public struct WorkerTriple: Sendable, Hashable, CustomStringConvertible {
+    /// The model id.
     public var model: String
+    /// HTTP or gRPC (PD workers are always HTTP).
     public var mode: ConnectionMode
+    /// Regular, prefill or decode.
     public var type: WorkerType
 
     public init(model: String, mode: ConnectionMode, type: WorkerType) {
@@ -124,8 +127,11 @@ public struct CollectionScan: Sendable, Hashable {
 
 /// The reference's `pytest.UsageError` when one test needs more GPUs than the runner has.
 public struct GPURequirementError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The node id of the first test needing the most GPUs.
     public var test: String
+    /// GPUs that test needs (tp × workers).
     public var required: Int
+    /// GPUs the runner has.
     public var available: Int
 
     public init(test: String, required: Int, available: Int) {

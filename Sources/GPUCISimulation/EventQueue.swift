@@ -1,9 +1,13 @@
 /// A min-heap of scheduled happenings ordered by (time, sequence): equal times pop in scheduling order,
 /// so a run never depends on anything but its input.
 public struct EventQueue<Payload: Sendable>: Sendable {
+    /// One scheduled happening.
     public struct Entry: Sendable {
+        /// When it happens (µs).
         public var time: SimTime
+        /// Scheduling order; breaks ties in time.
         public var seq: Int
+        /// What happens.
         public var payload: Payload
     }
 
@@ -12,7 +16,9 @@ public struct EventQueue<Payload: Sendable>: Sendable {
 
     public init() {}
 
+    /// Whether nothing is scheduled.
     public var isEmpty: Bool { heap.isEmpty }
+    /// How many happenings are scheduled.
     public var count: Int { heap.count }
 
     /// Schedules `payload` at `time`; returns its sequence number.

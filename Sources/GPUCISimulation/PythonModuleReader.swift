@@ -2,10 +2,14 @@ import GPUCISupport
 
 /// A `class` or `def` of a Python module with what pytest cares about.
 public struct PythonDefinition: Sendable, Hashable {
+    /// A class or a function (`def` or `async def`).
     public enum Kind: Sendable, Hashable { case classDef, function }
 
+    /// Whether it is a class or a function.
     public var kind: Kind
+    /// The identifier after `class`/`def`.
     public var name: String
+    /// The line of the `class`/`def` header.
     public var line: Int
     /// Decorator expressions, top to bottom as written.
     public var decorators: [PythonValue]
@@ -19,7 +23,9 @@ public struct PythonDefinition: Sendable, Hashable {
 
 /// A module's top-level `pytestmark` and definitions, in definition order.
 public struct PythonModule: Sendable, Hashable {
+    /// Module-level `pytestmark` (a single mark or the items of a list).
     public var pytestmark: [PythonValue]
+    /// Top-level classes and functions in definition order.
     public var definitions: [PythonDefinition]
 }
 

@@ -11,8 +11,11 @@ public enum PythonToken: Sendable, Hashable {
 
 /// One logical line: its indentation, its tokens (brackets and continuations joined) and where it starts.
 public struct PythonLine: Sendable, Hashable {
+    /// Columns of leading whitespace (tabs to multiples of 8).
     public var indent: Int
+    /// The tokens, comments dropped.
     public var tokens: [PythonToken]
+    /// The 1-based line where the logical line starts.
     public var line: Int
 }
 

@@ -8,6 +8,7 @@ public struct Scenario: Sendable, Hashable {
     public var topology: String
     /// Changes to the model catalog (new models or changed fields), in file order.
     public var models: [ModelOverride]
+    /// How long launches, polls, gateways and tests take.
     public var timing: TimingModel
     /// Environment variables set for the session (name → value; `""` when only named).
     public var env: [String: String]
@@ -33,11 +34,17 @@ public struct Scenario: Sendable, Hashable {
 
 /// A scenario's change to one catalog model; absent fields keep the catalog's value.
 public struct ModelOverride: Sendable, Hashable {
+    /// The catalog id the override applies to (or a new model).
     public var id: String
+    /// Hugging Face path.
     public var hfPath: String?
+    /// GB the model needs.
     public var memoryGB: Double?
+    /// Tensor-parallel size: GPUs per worker.
     public var tp: Int?
+    /// Feature tags.
     public var features: [String]?
+    /// Seconds from launch to healthy.
     public var startupSeconds: Double?
     /// The line in the scenario file.
     public var line: Int?

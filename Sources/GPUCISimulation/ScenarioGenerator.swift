@@ -21,8 +21,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 public enum ScenarioGenerator {
     /// What to generate.
     public struct Options: Sendable, Hashable {
+        /// Number of test items.
         public var tests: Int
+        /// Number of synthetic models.
         public var models: Int
+        /// Random seed; the same seed gives the same scenario.
         public var seed: UInt64
         /// Share of classes using prefill/decode workers.
         public var pdShare: Double = 0.2

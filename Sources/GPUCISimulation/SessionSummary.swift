@@ -3,17 +3,27 @@ import GPUCISupport
 
 /// The figures people compare sessions by.
 public struct SessionSummary: Sendable, Hashable, Codable {
+    /// The scenario name.
     public var scenario: String
+    /// The topology name.
     public var topology: String
+    /// The eviction policy word.
     public var eviction: String
+    /// The allocation policy word.
     public var allocation: String
+    /// GPUs on the runner.
     public var gpus: Int
+    /// Items run.
     public var tests: Int
+    /// Simulated session length in seconds.
     public var wallSeconds: Double
+    /// Workers launched.
     public var launches: Int
+    /// Workers evicted.
     public var evictions: Int
     /// Seconds the session waited on workers (spawn, terminate, health polling).
     public var workerWaitSeconds: Double
+    /// Seconds the session waited for gateways to answer.
     public var gatewayWaitSeconds: Double
     /// GPU-seconds a running test was using a GPU, over wall × GPUs, in percent.
     public var gpuBusyPercent: Double
@@ -21,8 +31,11 @@ public struct SessionSummary: Sendable, Hashable, Codable {
     public var idleGPUSeconds: Double
     /// GPU-seconds held by a booting worker.
     public var bootingGPUSeconds: Double
+    /// Ids of failed tests in run order.
     public var failed: [String]
+    /// Ids of skipped tests in run order.
     public var skipped: [String]
+    /// The collection error when a test can never fit; nothing ran then.
     public var collectionError: String?
 
     public init(_ result: SessionResult) {
@@ -95,38 +108,65 @@ public struct SessionSummary: Sendable, Hashable, Codable {
 
 /// The `--format json` document of one session.
 public struct SessionReport: Sendable, Hashable, Codable {
+    /// The most demanding single test.
     public struct MaxTest: Sendable, Hashable, Codable {
+        /// GPUs it needs.
         public var gpus: Int
+        /// Its node id.
         public var test: String?
     }
 
+    /// One log entry.
     public struct Event: Sendable, Hashable, Codable {
+        /// Seconds since the session began.
         public var t: Double
+        /// Order among entries at the same time.
         public var seq: Int
+        /// An ``EventKind`` raw value.
         public var kind: String
+        /// Worker key, test id or gateway owner.
         public var key: String
+        /// GPUs involved.
         public var gpus: [Int]
+        /// The test on whose behalf it happened.
         public var test: String?
+        /// Reason or mode.
         public var detail: String?
     }
 
+    /// One test outcome.
     public struct Test: Sendable, Hashable, Codable {
+        /// The pytest node id.
         public var id: String
+        /// `passed`, `failed` or `skipped`.
         public var status: String
+        /// Why it failed or was skipped.
         public var reason: String?
+        /// Seconds from the start of setup to the body.
         public var setupWaitSeconds: Double
+        /// Seconds at which the body began.
         public var start: Double
+        /// Seconds at which it ended.
         public var end: Double
+        /// GPUs of the workers it used.
         public var gpus: [Int]
     }
 
+    /// Pre-launch worker keys in order.
     public var requirements: [String]
+    /// The most demanding single test.
     public var maxTestGPUs: MaxTest
+    /// Workers launched.
     public var launches: Int
+    /// Workers evicted.
     public var evictions: Int
+    /// Simulated session length in seconds.
     public var wallSeconds: Double
+    /// The headline figures.
     public var summary: SessionSummary
+    /// The whole log.
     public var events: [Event]
+    /// Every test in run order.
     public var tests: [Test]
 
     public init(_ result: SessionResult) {

@@ -30,9 +30,11 @@ public enum EventKind: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// One recorded event; the log is ordered by (`time`, `seq`).
 public struct SimulationEvent: Sendable, Hashable {
+    /// When it happened (µs since the session began).
     public var time: SimTime
     /// Order among events at the same time.
     public var seq: Int
+    /// What happened.
     public var kind: EventKind
     /// The worker key (`llama-8b:http:prefill_0`), the test id, or the gateway's owner.
     public var key: String

@@ -48,7 +48,9 @@ public struct TestItem: Sendable, Hashable {
 
 /// A `model_pool.get(model, mode)` call made by a test body.
 public struct WorkerUse: Sendable, Hashable {
+    /// The model asked for.
     public var model: String
+    /// HTTP or gRPC (`ConnectionMode.HTTP` by default).
     public var mode: ConnectionMode
 
     public init(model: String, mode: ConnectionMode = .http) {

@@ -23,8 +23,11 @@ public struct TestMarkers: Sendable, Hashable {
 
 /// `@pytest.mark.workers(count=1, prefill=None, decode=None)`.
 public struct WorkersMarker: Sendable, Hashable {
+    /// Regular workers (`count or 1`).
     public var count: Int?
+    /// Prefill workers (PD).
     public var prefill: Int?
+    /// Decode workers (PD).
     public var decode: Int?
 
     public init(count: Int? = nil, prefill: Int? = nil, decode: Int? = nil) {
@@ -36,9 +39,11 @@ public struct WorkersMarker: Sendable, Hashable {
 
 /// `@pytest.mark.gateway(policy='round_robin', timeout=None, extra_args=None)`.
 public struct GatewayMarker: Sendable, Hashable {
+    /// The routing policy passed as `--policy`.
     public var policy: String
     /// Seconds the gateway may take to become ready; `nil` = the fixture's 60.
     public var timeout: Double?
+    /// Arguments appended to the gateway command.
     public var extraArgs: [String]
 
     public init(policy: String = "round_robin", timeout: Double? = nil, extraArgs: [String] = []) {
@@ -52,6 +57,7 @@ public struct GatewayMarker: Sendable, Hashable {
 public struct ParametrizeMarker: Sendable, Hashable {
     /// The argnames string as written, e.g. `setup_backend` or `model,backend`.
     public var argnames: String
+    /// The whole value list (tuples for several names).
     public var values: [ParamValue]
     /// Whether the parameters go to fixtures (`indirect=True`).
     public var indirect: Bool

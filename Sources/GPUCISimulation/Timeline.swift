@@ -2,12 +2,17 @@
 public struct Timeline: Sendable, Hashable {
     /// One worker's life on its GPUs.
     public struct WorkerSpan: Sendable, Hashable {
+        /// The worker key.
         public var key: String
+        /// Its model (the colour in pictures).
         public var model: String
+        /// The GPUs it held.
         public var gpus: [Int]
+        /// When it was launched.
         public var launch: SimTime
         /// When a health poll first saw it healthy; `nil` if it never was.
         public var healthy: SimTime?
+        /// When it was evicted or timed out, else the end of the session.
         public var end: SimTime
         /// `evict`, `timeout` or `sessionEnd`.
         public var endKind: EventKind
@@ -15,26 +20,39 @@ public struct Timeline: Sendable, Hashable {
 
     /// A span on the test track (setup wait, then the body).
     public struct TestSpan: Sendable, Hashable {
+        /// The pytest node id.
         public var id: String
+        /// When its setup began.
         public var setupStart: SimTime
+        /// When its body began.
         public var start: SimTime
+        /// When it ended.
         public var end: SimTime
+        /// How it came out.
         public var status: TestStatus
+        /// GPUs of the workers it used.
         public var gpus: [Int]
     }
 
+    /// Worker lives in launch order.
     public var workers: [WorkerSpan] = []
+    /// Tests in run order.
     public var tests: [TestSpan] = []
     /// A gateway's lifetime.
     public struct GatewaySpan: Sendable, Hashable {
         /// The test or class the gateway belongs to.
         public var owner: String
+        /// Regular, pd, igw or cloud.
         public var mode: String
+        /// When it was launched.
         public var start: SimTime
+        /// When it was stopped (or the session ended).
         public var end: SimTime
     }
 
+    /// Gateway lifetimes in stop order.
     public var gateways: [GatewaySpan] = []
+    /// The end of the session.
     public var end: SimTime = 0
 
     public init(_ result: SessionResult) {

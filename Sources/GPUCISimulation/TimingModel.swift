@@ -52,8 +52,11 @@ public struct TimingModel: Sendable, Hashable {
 
 /// `base + perGB × memoryGB + perTP × (tp − 1)` seconds.
 public struct StartupFormula: Sendable, Hashable {
+    /// Fixed seconds per worker.
     public var base: Double
+    /// Seconds per GB of weights.
     public var perGB: Double
+    /// Seconds per tensor-parallel rank beyond the first.
     public var perTP: Double
 
     public init(base: Double, perGB: Double = 0, perTP: Double = 0) {
