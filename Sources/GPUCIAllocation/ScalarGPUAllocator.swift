@@ -7,7 +7,11 @@
 ///   memory sum is at least the request;
 /// - a request that does not fit is skipped, the others go on;
 /// - `releaseGPUs` frees the ids and drops every slot that holds any of them.
-public struct ScalarGPUAllocator: Sendable {
+///
+/// A request with `tp` below 1 gets no slot (the reference would build an empty or negative
+/// window). Ids are expected to be unique; a repeated id is one GPU for `used`, and the
+/// id-sorted window order is stable (list order breaks ties), as Python's `sorted` is.
+public struct ScalarGPUAllocator: SlotAllocator {
     /// GPUs in list order (the order decisions scan them in).
     public let gpus: [GPUInfo]
     /// Live slots in creation order.
@@ -38,7 +42,9 @@ public struct ScalarGPUAllocator: Sendable {
             if request.width == 1 {
                 if let gpu = free.first(where: { Double($0.memoryMiB) >= requiredMiB }) { chosen = [gpu] }
             } else if request.width >= 1 {
-                let byID = free.sorted { $0.id < $1.id }
+                let byID = free.enumerated()
+                    .sorted { a, b in a.element.id != b.element.id ? a.element.id < b.element.id : a.offset < b.offset }
+                    .map(\.element)
                 if byID.count >= request.width {
                     for start in 0...(byID.count - request.width) {
                         let window = Array(byID[start..<(start + request.width)])

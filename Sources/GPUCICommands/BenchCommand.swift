@@ -1,10 +1,134 @@
 import ArgumentParser
+import Foundation
+import GPUCIAllocation
+import GPUCISupport
 
-/// `gpuci bench` (not built yet).
+/// `gpuci bench`: quick throughput figures from the command line (the tracked numbers come from `Benchmarks/`).
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure allocator and pool throughput on this machine.",
+        subcommands: [BenchAllocatorCommand.self, BenchPoolCommand.self]
+    )
+}
+
+/// How `gpuci bench` prints its figures.
+enum BenchOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case json
+}
+
+/// `gpuci bench allocator`: replay a trace N times and report operations per second.
+struct BenchAllocatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "allocator",
+        abstract: "Replay an allocation trace's calls N times on a fresh allocator each time and print ops/s.",
+        discussion: "Build with `swift build -c release` for meaningful figures. --generate GPUS benchmarks a seeded random trace."
+    )
+
+    @Option(help: "The trace file (JSON Lines, as for gpuci allocate); - reads standard input.")
+    var trace: String?
+
+    @Option(help: "Benchmark a seeded random trace over this many GPUs instead of a file.")
+    var generate: Int?
+
+    @Option(help: "Operations in a generated trace.")
+    var ops = 1000
+
+    @Option(help: "Seed of a generated trace.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Topology reference for the GPU list and the topology policy.")
+    var topology: String?
+
+    @Option(help: "Placement policy: reference or topology (needs --topology).")
+    var policy: AllocatePolicyOption = .reference
+
+    @Option(name: .customLong("repeat"), help: "Replays to time.")
+    var repetitions = 10
+
+    @Flag(help: "Time the scalar reference twin instead of the SIMD allocator.")
+    var scalar = false
+
+    @Option(help: "Output format: table or json.")
+    var format: BenchOutputFormat = .table
+
+    func validate() throws {
+        if (trace == nil) == (generate == nil) {
+            throw ValidationError("give exactly one of --trace FILE and --generate GPUS")
+        }
+        if let generate, !(0...65_536).contains(generate) { throw ValidationError("--generate expects 0...65536 GPUs") }
+        guard (0...10_000_000).contains(ops) else { throw ValidationError("--ops expects 0...10000000") }
+        guard repetitions >= 1 else { throw ValidationError("--repeat expects at least 1") }
+        try AllocateTraceSource.validate(policy: policy, scalar: scalar, topology: topology)
+    }
 
     func run() throws {
-        throw ValidationError("gpuci bench is not built yet")
+        let source = if let generate {
+            try AllocateTraceSource.generated(gpus: generate, operations: ops, seed: seed, topologyReference: topology)
+        } else {
+            try AllocateTraceSource.load(path: trace ?? "-", topologyReference: topology)
+        }
+        let result = scalar
+            ? Self.time(source.trace, repetitions) { ScalarGPUAllocator(gpus: source.trace.gpus) }
+            : Self.time(source.trace, repetitions) {
+                GPUAllocator(gpus: source.trace.gpus, topology: source.topology, policy: policy.policy)
+            }
+        let report = BenchAllocatorReport(
+            allocator: scalar ? "scalar" : "simd", policy: policy.rawValue, gpus: source.trace.gpus.count,
+            ops: source.trace.steps.count * repetitions, slotsMade: result.slots, seconds: result.seconds)
+        switch format {
+        case .json: print(try JSONOutput.string(report, pretty: false))
+        case .table: print(report.table)
+        }
+    }
+
+    /// Replays `trace` `repetitions` times on fresh allocators (the calls only: output lines and
+    /// free lists are not built); counts the slots made so the work is observable.
+    static func time<Allocator: SlotAllocator>(_ trace: AllocationTrace, _ repetitions: Int,
+                                               make: () -> Allocator) -> (seconds: Double, slots: Int) {
+        var slots = 0
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            for _ in 0..<repetitions {
+                var allocator = make()
+                for step in trace.steps { slots &+= step.operation.perform(on: &allocator) }
+            }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return (seconds, slots)
+    }
+}
+
+/// The figures `gpuci bench allocator` prints.
+struct BenchAllocatorReport: Encodable {
+    var allocator: String
+    var policy: String
+    var gpus: Int
+    var ops: Int
+    var slotsMade: Int
+    var seconds: Double
+    var opsPerSecond: Double { seconds > 0 ? (Double(ops) / seconds).rounded() : 0 }
+
+    enum CodingKeys: String, CodingKey { case allocator, policy, gpus, ops, slotsMade, seconds, opsPerSecond }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(allocator, forKey: .allocator)
+        try container.encode(policy, forKey: .policy)
+        try container.encode(gpus, forKey: .gpus)
+        try container.encode(ops, forKey: .ops)
+        try container.encode(slotsMade, forKey: .slotsMade)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(opsPerSecond, forKey: .opsPerSecond)
+    }
+
+    var table: String {
+        let rows = [
+            ("allocator", "\(allocator) (\(policy))"), ("gpus", "\(gpus)"), ("ops", "\(ops)"),
+            ("slots made", "\(slotsMade)"), ("seconds", String(format: "%.6f", seconds)),
+            ("ops/s", "\(Int(opsPerSecond))"),
+        ]
+        return rows.map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
 }

@@ -2,33 +2,54 @@ import Foundation
 import GPUCIPool
 import GPUCISupport
 
-/// `gpuci bench pool`: replays the trace at `trace` (a path) `repeat` times on fresh pools and
-/// reports throughput.
+/// The work of `gpuci bench pool`: replays the pool trace at `trace` `repeat` times, each on a fresh
+/// pool, and reports throughput. Parsing happens once, outside the timing; output lines are not built.
 ///
 /// - Parameters:
-///   - trace: path of a pool trace (see `gpuci pool`); it must carry a `gpus` header.
-///   - repeat: how many replays, at least 1; parsing happens once, outside the timing.
-///   - format: `text` (one line for people) or `json` (`{"ops":…,"opsPerSecond":…,"seconds":…}`).
-/// - Throws: `InputError` for a bad trace, a repeat below 1 or an unknown format.
-func runPoolBenchmark(trace: String, repeat count: Int, format: String) throws -> String {
+///   - trace: path of a pool trace (as for `gpuci pool`); it must carry a `gpus` header.
+///   - repeat: replays to time, at least 1.
+///   - format: `.table` (aligned rows for people) or `.json` (`{"ops":…,"opsPerSecond":…,"seconds":…}`).
+/// - Returns: the report text, without a trailing newline.
+/// - Throws: `InputError` for a bad trace or a repeat below 1.
+func runPoolBenchmark(trace: String, repeat count: Int, format: BenchOutputFormat) throws -> String {
     guard count >= 1 else { throw InputError("--repeat must be at least 1, got \(count)") }
-    guard format == "text" || format == "json" else {
-        throw InputError("unknown format '\(format)' (expected text or json)")
-    }
     let parsed = try PoolReplay.load(trace: trace, models: nil)
-    let start = ContinuousClock.now
-    var checksum = 0
-    for _ in 0..<count {
-        for result in try parsed.replay() { checksum &+= result.instances.count &+ result.evicted.count }
+    let template = try parsed.makePool(topology: nil)
+    var launched = 0
+    let elapsed = ContinuousClock().measure {
+        for _ in 0..<count {
+            var pool = template
+            for step in parsed.steps { launched &+= PoolTrace.apply(step, to: &pool).instances.count }
+        }
     }
-    let elapsed = ContinuousClock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let ops = parsed.steps.count * count
-    let rate = seconds > 0 ? Double(ops) / seconds : 0
-    if format == "json" {
-        struct Report: Encodable { var ops: Int; var seconds: Double; var opsPerSecond: Double }
-        return try JSONOutput.string(Report(ops: ops, seconds: seconds, opsPerSecond: rate), pretty: false)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let report = PoolBenchReport(ops: parsed.steps.count * count, seconds: seconds, instancesReported: launched)
+    switch format {
+    case .json: return try JSONOutput.string(report, pretty: false)
+    case .table: return report.table
     }
-    _ = checksum
-    return "\(ops) ops in \(String(format: "%.6f", seconds)) s: \(String(format: "%.0f", rate)) ops/s"
+}
+
+/// The figures `gpuci bench pool` prints.
+struct PoolBenchReport: Encodable {
+    var ops: Int
+    var seconds: Double
+    /// Instances in all output results, so the replayed work is observable (not printed in JSON).
+    var instancesReported: Int
+    var opsPerSecond: Double { seconds > 0 ? (Double(ops) / seconds).rounded() : 0 }
+
+    enum CodingKeys: String, CodingKey { case ops, seconds, opsPerSecond }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ops, forKey: .ops)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(opsPerSecond, forKey: .opsPerSecond)
+    }
+
+    var table: String {
+        [("ops", "\(ops)"), ("seconds", String(format: "%.6f", seconds)), ("ops/s", "\(Int(opsPerSecond))")]
+            .map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }
+            .joined(separator: "\n")
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GPUCIAllocation
 import GPUCIPool
 import GPUCITopology
 

@@ -1,3 +1,4 @@
+import GPUCIAllocation
 import GPUCIPool
 import GPUCISupport
 import GPUCITopology
@@ -9,6 +10,9 @@ enum PoolReplay {
     /// - Throws: `InputError` for a bad trace, catalog or topology.
     static func lines(trace path: String, topology reference: String?, models: String?, eviction: EvictionPolicy,
                       placement: PlacementPolicy, requireRDMA: Bool) throws(InputError) -> [String] {
+        if placement == .topology, reference == nil {
+            throw InputError("--placement topology needs --topology (a GPU list in the trace header carries no links)")
+        }
         let trace = try load(trace: path, models: models)
         let topology = try reference.map { name throws(InputError) in try TopologyLoader.load(name) }
         return try trace.replay(topology: topology, placement: placement, eviction: eviction, requireRDMA: requireRDMA)

@@ -9,6 +9,7 @@ public struct CloudModel: Sendable, Hashable, Codable {
     /// The environment variable holding the API key; a test needing this backend is skipped without it.
     public var keyEnv: String
 
+    /// A cloud backend `id` serving `model` at `baseURL`, keyed by the variable `keyEnv`.
     public init(id: String, model: String, baseURL: String, keyEnv: String) {
         self.id = id
         self.model = model

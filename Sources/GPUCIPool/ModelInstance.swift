@@ -20,6 +20,8 @@ public struct ModelInstance: Sendable, Hashable {
     public var lastUsed: Double
     /// Pool-wide sequence number of that last event: breaks ties between equal `lastUsed` values.
     public var lastUseOrder: Int
+    /// Pool-wide sequence number of the launch: orders ``ModelPool/instances``.
+    public var launchOrder: Int
     /// How many users hold it; an instance with refCount > 0 is never evicted.
     public var refCount: Int
     /// Whether the caller reported it healthy (``ModelPool/markHealthy(_:)``).
@@ -28,9 +30,10 @@ public struct ModelInstance: Sendable, Hashable {
     /// The slot's GPU ids in slot order, or `[]`.
     public var gpus: [Int] { slot?.gpuIDs ?? [] }
 
+    /// An instance with every field given (the pool builds these; tests and simulators may too).
     public init(key: String, identity: WorkerIdentity, slot: GPUSlot?, port: Int?, bootstrapPort: Int?,
                 rdmaDevice: String?, launchedAt: Double, lastUsed: Double, lastUseOrder: Int,
-                refCount: Int = 0, healthy: Bool = false) {
+                launchOrder: Int, refCount: Int = 0, healthy: Bool = false) {
         self.key = key
         self.identity = identity
         self.slot = slot
@@ -40,7 +43,14 @@ public struct ModelInstance: Sendable, Hashable {
         self.launchedAt = launchedAt
         self.lastUsed = lastUsed
         self.lastUseOrder = lastUseOrder
+        self.launchOrder = launchOrder
         self.refCount = refCount
         self.healthy = healthy
+    }
+
+    /// Records a use at virtual time `now`, pool event number `order`.
+    mutating func touch(now: Double, order: Int) {
+        lastUsed = now
+        lastUseOrder = order
     }
 }

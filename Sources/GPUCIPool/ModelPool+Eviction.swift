@@ -1,37 +1,73 @@
 extension ModelPool {
+    /// Workers a particular eviction must not stop (in-use workers are never stopped anyway).
+    enum EvictionExclusion {
+        /// Every idle worker is a candidate (`launchWorkers`).
+        case none
+        /// Spare the regular workers of this model, any mode (`get`).
+        case regularWorkers(ofModel: String)
+    }
+
     /// Idle instances (refCount 0) that `isCandidate` accepts, in the order ``eviction`` stops them.
     ///
     /// - Complexity: O(n log n) for n instances.
     public func evictionOrder(where isCandidate: (ModelInstance) -> Bool = { _ in true }) -> [ModelInstance] {
-        let candidates = instances.filter { $0.refCount == 0 && isCandidate($0) }
-        let mostRecentFirst: (ModelInstance, ModelInstance) -> Bool = { a, b in
-            a.lastUsed != b.lastUsed ? a.lastUsed > b.lastUsed : a.lastUseOrder > b.lastUseOrder
+        let entries = store.entries
+        let indices = entries.indices.filter { entries[$0].refCount == 0 && isCandidate(entries[$0]) }
+        let order = comesFirst(entries, nextUse: nextUseByIndex(entries, indices))
+        return indices.sorted(by: order).map { entries[$0] }
+    }
+
+    /// Stops idle candidates in ``evictionOrder(where:)`` order until `required` GPUs are free (by
+    /// count); returns their keys. Nothing happens when enough are free already, nor when evicting
+    /// every candidate would still leave too few (the reference evicted them anyway, then failed).
+    ///
+    /// - Complexity: O(n + k log n) for n instances and k evicted.
+    mutating func evict(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
+        var free = availableGPUCount
+        guard free < required else { return [] }
+        let entries = store.entries
+        var indices: [Int] = []
+        indices.reserveCapacity(entries.count)
+        var reachable = free
+        for index in entries.indices where entries[index].refCount == 0 {
+            if case let .regularWorkers(model) = exclusion, entries[index].identity.type == .regular,
+               entries[index].identity.model == model { continue }
+            indices.append(index)
+            reachable += entries[index].slot?.gpuIDs.count ?? 0
+        }
+        guard reachable >= required else { return [] }
+        var heap = IndexHeap(indices, comesFirst: comesFirst(entries, nextUse: nextUseByIndex(entries, indices)))
+        var victims: [String] = []
+        while free < required, let index = heap.popFirst() {
+            victims.append(entries[index].key)
+            free += entries[index].slot?.gpuIDs.count ?? 0
+        }
+        for key in victims { remove(key) }
+        return victims
+    }
+
+    /// For Belady, each candidate's next use (never = `Int.max`), by entry index; else nil.
+    private func nextUseByIndex(_ entries: [ModelInstance], _ indices: [Int]) -> [Int]? {
+        guard eviction == .belady else { return nil }
+        var table = Array(repeating: Int.max, count: entries.count)
+        for index in indices { table[index] = nextUse[entries[index].key] ?? Int.max }
+        return table
+    }
+
+    /// The policy's order on entry indices. `lastUseOrder` is unique, so the order is total.
+    private func comesFirst(_ entries: [ModelInstance], nextUse: [Int]?) -> (Int, Int) -> Bool {
+        let moreRecent: (Int, Int) -> Bool = { a, b in
+            let x = entries[a].lastUsed, y = entries[b].lastUsed
+            return x != y ? x > y : entries[a].lastUseOrder > entries[b].lastUseOrder
         }
         switch eviction {
         case .mru:
-            return candidates.sorted(by: mostRecentFirst)
+            return moreRecent
         case .lru:
-            return candidates.sorted { a, b in mostRecentFirst(b, a) }
+            return { a, b in moreRecent(b, a) }
         case .belady:
-            return candidates.sorted { a, b in
-                let x = nextUse[a.key] ?? Int.max, y = nextUse[b.key] ?? Int.max
-                return x != y ? x > y : mostRecentFirst(a, b)
-            }
+            let next = nextUse ?? []
+            return { a, b in next[a] != next[b] ? next[a] > next[b] : moreRecent(a, b) }
         }
-    }
-
-    /// Stops candidates in ``evictionOrder(where:)`` until `required` GPUs are free (by count);
-    /// returns their keys. Nothing happens when enough are free already.
-    mutating func evict(toFree required: Int, where isCandidate: (ModelInstance) -> Bool) -> [String] {
-        var free = allocator.available.count
-        guard free < required else { return [] }
-        var evicted: [String] = []
-        for victim in evictionOrder(where: isCandidate) {
-            if free >= required { break }
-            remove(victim.key)
-            free += victim.gpus.count
-            evicted.append(victim.key)
-        }
-        return evicted
     }
 }

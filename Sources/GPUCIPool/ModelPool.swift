@@ -20,6 +20,8 @@ import GPUCITopology
 /// - ``remove(_:)`` frees a dead or timed-out worker's GPUs (the anchor leaked them).
 /// - A key that is already running is never launched a second time (the reference overwrote the
 ///   entry and leaked the first process's GPUs).
+/// - Nothing is evicted for a request that eviction cannot satisfy by GPU count (every idle
+///   candidate together frees too few GPUs); the reference stopped them all, then failed.
 /// - `launchWorkers` is all-or-nothing: when a worker gets no slot, the slots of the others are
 ///   released and the call fails (the reference launched it without a slot, on whatever GPU CUDA
 ///   picks, i.e. on GPUs other workers own).
@@ -42,13 +44,14 @@ public struct ModelPool: Sendable {
     /// Slot ports are numbered from here.
     public static let firstSlotPort = 30000
 
-    var allocator: ScalarGPUAllocator
+    var allocator: GPUAllocator
     let rdma: RDMASelector
-    var table: [String: ModelInstance] = [:]
-    var order: [String] = []
+    var store = InstanceStore()
     var nextUse: [String: Int] = [:]
     var nextBootstrapPort = ModelPool.firstBootstrapPort
     var eventCount = 0
+    /// GPUs held by instances; the pool releases whole slots only, so free = all − used.
+    var usedGPUCount = 0
 
     /// A pool over `topology`'s devices (ids = device indices) and NICs.
     public init(topology: Topology, catalog: ModelCatalog, placement: PlacementPolicy = .reference,
@@ -56,32 +59,40 @@ public struct ModelPool: Sendable {
         var numa: [Int: Int] = [:]
         for device in topology.devices { numa[device.index] = device.numaNode }
         self.init(gpus: GPUInfo.list(from: topology), nics: topology.nics, numaByGPU: numa, catalog: catalog,
-                  placement: placement, eviction: eviction, requireRDMA: requireRDMA)
+                  placement: placement, eviction: eviction, requireRDMA: requireRDMA, topology: topology)
     }
 
     /// A pool over an explicit GPU list (ids as given, e.g. physical ids under `CUDA_VISIBLE_DEVICES`),
-    /// with optional NICs and the NUMA node of each GPU id for RDMA device choice.
+    /// with optional NICs and the NUMA node of each GPU id for RDMA device choice. `topology` (whose
+    /// device indices are the GPU ids) is what ``PlacementPolicy/topology`` places by; without it
+    /// that policy places as ``PlacementPolicy/reference``.
     public init(gpus: [GPUInfo], nics: [NIC] = [], numaByGPU: [Int: Int] = [:], catalog: ModelCatalog,
-                placement: PlacementPolicy = .reference, eviction: EvictionPolicy = .mru, requireRDMA: Bool = false) {
+                placement: PlacementPolicy = .reference, eviction: EvictionPolicy = .mru, requireRDMA: Bool = false,
+                topology: Topology? = nil) {
         self.catalog = catalog
         self.gpus = gpus
         self.placement = placement
         self.eviction = eviction
         self.requireRDMA = requireRDMA
-        self.allocator = ScalarGPUAllocator(gpus: gpus, firstPort: Self.firstSlotPort)
+        self.allocator = GPUAllocator(gpus: gpus, firstPort: Self.firstSlotPort, topology: topology, policy: placement)
         self.rdma = RDMASelector(nics: nics, numaByGPU: numaByGPU)
     }
 
     // MARK: Queries
 
     /// Every instance in dictionary insertion order (a re-launched key goes to the end).
-    public var instances: [ModelInstance] { order.compactMap { table[$0] } }
+    ///
+    /// - Complexity: O(n log n) for n instances.
+    public var instances: [ModelInstance] { store.entries.sorted { $0.launchOrder < $1.launchOrder } }
 
     /// The instance stored under `key`.
-    public func instance(_ key: String) -> ModelInstance? { table[key] }
+    public func instance(_ key: String) -> ModelInstance? { store[key] }
 
     /// Free GPU ids in allocator list order.
     public var availableGPUs: [Int] { allocator.available }
+
+    /// How many GPUs are free.
+    public var availableGPUCount: Int { gpus.count - usedGPUCount }
 
     /// The reference's `get_workers_by_type`: instances of `model` and `type`, any mode, dictionary order.
     /// Unlike the reference after #16672 it does not acquire them; call ``acquire(_:now:)``.
@@ -102,7 +113,7 @@ public struct ModelPool: Sendable {
     public mutating func startup(_ requirements: [WorkerIdentity], now: Double) -> PoolOutcome {
         var outcome = PoolOutcome()
         for identity in requirements {
-            guard let spec = catalog[identity.model], table[identity.key] == nil else {
+            guard let spec = catalog[identity.model], !store.contains(identity.key) else {
                 outcome.dropped.append(identity)
                 continue
             }
@@ -110,7 +121,7 @@ public struct ModelPool: Sendable {
                 outcome.refused.append(identity)
                 continue
             }
-            guard allocator.available.count >= spec.tp,
+            guard availableGPUCount >= spec.tp,
                   let slot = allocator.allocate([request(identity, spec)], preserveOrder: true).first
             else {
                 outcome.deferred.append(identity)
@@ -129,23 +140,22 @@ public struct ModelPool: Sendable {
     /// of any mode) until the model's tp GPUs are free, then allocates a slot and launches. The
     /// returned instance is not acquired.
     ///
-    /// - Throws: `PoolError` `.unknownModel` (no side effect), `.notEnoughGPUs` or
-    ///   `.slotAllocationFailed` (workers evicted on the way stay evicted and are listed in the error).
+    /// - Throws: `PoolError` `.unknownModel` or `.notEnoughGPUs` (no side effect), or
+    ///   `.slotAllocationFailed` (eviction counts GPUs only, so memory or the tp window can still not
+    ///   fit; the workers evicted on the way stay evicted and are listed in the error).
     public mutating func get(model: String, mode: ConnectionMode, now: Double) throws(PoolError)
         -> (instance: ModelInstance, outcome: PoolOutcome) {
         guard let spec = catalog[model] else {
             throw PoolError(.unknownModel, "unknown model '\(model)'")
         }
         let identity = WorkerIdentity(model: model, mode: mode)
-        if var hit = table[identity.key] {
-            touch(&hit, now: now)
-            table[identity.key] = hit
-            return (hit, PoolOutcome())
+        if store.contains(identity.key) {
+            let order = nextEvent()
+            store.update(identity.key) { $0.touch(now: now, order: order) }
+            if let hit = store[identity.key] { return (hit, PoolOutcome()) }
         }
-        let evicted = evict(toFree: spec.tp) { candidate in
-            !(candidate.identity.model == model && candidate.identity.type == .regular)
-        }
-        let free = allocator.available.count
+        let evicted = evict(toFree: spec.tp, excluding: .regularWorkers(ofModel: model))
+        let free = availableGPUCount
         guard free >= spec.tp else {
             throw PoolError(.notEnoughGPUs,
                             "cannot launch \(identity.key): need \(spec.tp) GPUs, only \(free) available after eviction",
@@ -179,8 +189,9 @@ public struct ModelPool: Sendable {
     /// exclusions until Σ tp GPUs are free, then allocates in request order. Not acquired.
     ///
     /// - Throws: `PoolError` before any side effect for an unknown model, a key already running or
-    ///   listed twice, or a PD worker when RDMA is required and missing; after eviction for
-    ///   `.notEnoughGPUs` or `.slotAllocationFailed` (no worker of the request is launched then).
+    ///   listed twice, a PD worker when RDMA is required and missing, or `.notEnoughGPUs`; after
+    ///   eviction for `.slotAllocationFailed` (no worker of the request is launched then; the
+    ///   evicted ones are listed in the error).
     public mutating func launchWorkers(_ identities: [WorkerIdentity], now: Double) throws(PoolError) -> PoolOutcome {
         var specs: [ModelSpec] = []
         var keys: Set<String> = []
@@ -188,7 +199,7 @@ public struct ModelPool: Sendable {
             guard let spec = catalog[identity.model] else {
                 throw PoolError(.unknownModel, "unknown model '\(identity.model)' in \(identity.key)")
             }
-            guard table[identity.key] == nil, keys.insert(identity.key).inserted else {
+            guard !store.contains(identity.key), keys.insert(identity.key).inserted else {
                 throw PoolError(.alreadyRunning, "\(identity.key) is already running or requested twice")
             }
             if identity.type != .regular, requireRDMA, !rdma.hasDevice {
@@ -198,8 +209,8 @@ public struct ModelPool: Sendable {
         }
         guard !identities.isEmpty else { return PoolOutcome() }
         let total = specs.reduce(0) { $0 + $1.tp }
-        let evicted = evict(toFree: total) { _ in true }
-        let free = allocator.available.count
+        let evicted = evict(toFree: total, excluding: .none)
+        let free = availableGPUCount
         guard free >= total else {
             throw PoolError(.notEnoughGPUs,
                             "cannot launch \(identities.count) workers: need \(total) GPUs, only \(free) available after eviction",
@@ -227,36 +238,37 @@ public struct ModelPool: Sendable {
     ///
     /// - Throws: `.unknownKey`.
     public mutating func acquire(_ key: String, now: Double) throws(PoolError) {
-        guard var instance = table[key] else { throw PoolError(.unknownKey, "no worker '\(key)' to acquire") }
-        instance.refCount += 1
-        touch(&instance, now: now)
-        table[key] = instance
+        guard store.contains(key) else { throw PoolError(.unknownKey, "no worker '\(key)' to acquire") }
+        let order = nextEvent()
+        store.update(key) { instance in
+            instance.refCount += 1
+            instance.touch(now: now, order: order)
+        }
     }
 
     /// Ends one use of `key`.
     ///
     /// - Throws: `.unknownKey`, or `.notAcquired` when nobody holds it (the reference only warned).
     public mutating func release(_ key: String) throws(PoolError) {
-        guard var instance = table[key] else { throw PoolError(.unknownKey, "no worker '\(key)' to release") }
+        guard let instance = store[key] else { throw PoolError(.unknownKey, "no worker '\(key)' to release") }
         guard instance.refCount > 0 else { throw PoolError(.notAcquired, "\(key) is not acquired") }
-        instance.refCount -= 1
-        table[key] = instance
+        store.update(key) { $0.refCount -= 1 }
     }
 
     /// Records that `key` passed its health check; returns false for an unknown key.
     @discardableResult
     public mutating func markHealthy(_ key: String) -> Bool {
-        guard table[key] != nil else { return false }
-        table[key]?.healthy = true
-        return true
+        store.update(key) { $0.healthy = true }
     }
 
     /// Stops `key` (it died or timed out) and frees its GPUs, in use or not; returns what was removed.
     @discardableResult
     public mutating func remove(_ key: String) -> ModelInstance? {
-        guard let instance = table.removeValue(forKey: key) else { return nil }
-        if let slot = instance.slot { allocator.release(slot) }
-        order.removeAll { $0 == key }
+        guard let instance = store.remove(key) else { return nil }
+        if let slot = instance.slot {
+            allocator.release(slot)
+            usedGPUCount -= slot.gpuIDs.count
+        }
         return instance
     }
 
@@ -272,10 +284,10 @@ public struct ModelPool: Sendable {
         SlotRequest(key: identity.key, memoryGB: spec.memoryGB, tp: spec.tp)
     }
 
-    private mutating func touch(_ instance: inout ModelInstance, now: Double) {
+    /// The next pool-wide event number.
+    private mutating func nextEvent() -> Int {
         eventCount += 1
-        instance.lastUsed = now
-        instance.lastUseOrder = eventCount
+        return eventCount
     }
 
     private mutating func launch(_ identity: WorkerIdentity, slot: GPUSlot, now: Double) -> ModelInstance {
@@ -285,12 +297,12 @@ public struct ModelPool: Sendable {
             nextBootstrapPort += 1
         }
         let device = identity.type == .regular ? nil : rdma.device(firstGPU: slot.gpuIDs.first)
-        eventCount += 1
+        let order = nextEvent()
         let instance = ModelInstance(key: identity.key, identity: identity, slot: slot, port: slot.port,
                                      bootstrapPort: bootstrap, rdmaDevice: device, launchedAt: now,
-                                     lastUsed: now, lastUseOrder: eventCount)
-        table[identity.key] = instance
-        order.append(identity.key)
+                                     lastUsed: now, lastUseOrder: order, launchOrder: order)
+        store.insert(instance)
+        usedGPUCount += slot.gpuIDs.count
         return instance
     }
 

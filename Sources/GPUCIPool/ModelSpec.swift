@@ -15,6 +15,7 @@ public struct ModelSpec: Sendable, Hashable, Codable {
     /// Estimated seconds from launch to healthy, for the simulator.
     public var startupSeconds: Double
 
+    /// A model; `startupSeconds` defaults to 60 here, while the catalog derives it from size and tp.
     public init(id: String, hfPath: String = "", memoryGB: Double?, tp: Int = 1, features: [String] = [],
                 workerArgs: [String] = [], startupSeconds: Double = 60) {
         self.id = id

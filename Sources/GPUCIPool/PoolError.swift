@@ -28,11 +28,13 @@ public struct PoolError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Keys evicted by the failed call before it gave up, in eviction order.
     public var evicted: [String]
 
+    /// An error of `kind` with a message for people and the keys already evicted.
     public init(_ kind: Kind, _ message: String, evicted: [String] = []) {
         self.kind = kind
         self.message = message
         self.evicted = evicted
     }
 
+    /// The message.
     public var description: String { message }
 }

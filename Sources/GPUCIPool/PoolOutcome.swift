@@ -13,6 +13,7 @@ public struct PoolOutcome: Sendable, Hashable {
     /// PD identities not launched because RDMA is required and the topology has no active RDMA NIC.
     public var refused: [WorkerIdentity]
 
+    /// An outcome; every list defaults to empty.
     public init(launched: [ModelInstance] = [], evicted: [String] = [], deferred: [WorkerIdentity] = [],
                 dropped: [WorkerIdentity] = [], refused: [WorkerIdentity] = []) {
         self.launched = launched

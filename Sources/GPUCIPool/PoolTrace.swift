@@ -46,9 +46,12 @@ public struct PoolTrace: Sendable, Hashable {
 
     /// An operation and the 1-based line it was read from (also its virtual time).
     public struct Step: Sendable, Hashable {
+        /// 1-based line in the trace file; also the operation's virtual time.
         public var line: Int
+        /// What to do.
         public var operation: Operation
 
+        /// A step read from `line`.
         public init(line: Int, operation: Operation) {
             self.line = line
             self.operation = operation
@@ -66,6 +69,7 @@ public struct PoolTrace: Sendable, Hashable {
     /// The operations in file order.
     public var steps: [Step]
 
+    /// A trace built in code.
     public init(file: String, gpus: [GPUInfo]?, nics: [NIC] = [], catalog: ModelCatalog, steps: [Step]) {
         self.file = file
         self.gpus = gpus

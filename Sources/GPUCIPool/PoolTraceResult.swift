@@ -5,9 +5,12 @@ import GPUCISupport
 public struct PoolTraceResult: Sendable, Hashable, Encodable {
     /// A worker the operation launched (or, for `get`, returned).
     public struct Instance: Sendable, Hashable, Encodable {
+        /// The worker key.
         public var key: String
+        /// Its GPU ids in slot order.
         public var gpus: [Int]
 
+        /// A launched worker and its GPUs.
         public init(key: String, gpus: [Int]) {
             self.key = key
             self.gpus = gpus
@@ -21,6 +24,7 @@ public struct PoolTraceResult: Sendable, Hashable, Encodable {
     /// The pool's refusal, or nil.
     public var error: String?
 
+    /// A result; an operation that did nothing has empty lists and no error.
     public init(instances: [Instance] = [], evicted: [String] = [], error: String? = nil) {
         self.instances = instances
         self.evicted = evicted
@@ -29,6 +33,7 @@ public struct PoolTraceResult: Sendable, Hashable, Encodable {
 
     private enum CodingKeys: String, CodingKey { case instances, evicted, error }
 
+    /// Encodes all three keys, `error` as JSON `null` when there is none.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(instances, forKey: .instances)

@@ -17,11 +17,16 @@ public enum WorkerType: String, Sendable, Hashable, Codable, CaseIterable {
 ///     WorkerIdentity(model: "llama-8b", mode: .grpc, index: 2).key                // "llama-8b:grpc:2"
 ///     WorkerIdentity(model: "llama-8b", mode: .http, type: .prefill).key          // "llama-8b:http:prefill_0"
 public struct WorkerIdentity: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Model id from the catalog.
     public var model: String
+    /// How the worker is reached.
     public var mode: ConnectionMode
+    /// Regular, prefill or decode.
     public var type: WorkerType
+    /// Which worker of that model, mode and type, from 0.
     public var index: Int
 
+    /// An identity with the reference's defaults: http, regular, index 0.
     public init(model: String, mode: ConnectionMode = .http, type: WorkerType = .regular, index: Int = 0) {
         self.model = model
         self.mode = mode
@@ -37,5 +42,6 @@ public struct WorkerIdentity: Sendable, Hashable, Codable, CustomStringConvertib
         }
     }
 
+    /// The key.
     public var description: String { key }
 }

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import GPUCICommands
+
+/// `gpuci allocate` and `gpuci bench allocator`, parsed in process and run as the built binary.
+@Suite("gpuci allocate")
+struct AllocateCommandTests {
+    static let trace = """
+        {"gpus":[{"id":3,"memoryMiB":24576,"name":"A10"},{"id":0,"memoryMiB":81920,"name":"H100"},{"id":1,"memoryMiB":81920,"name":"H100"},{"id":2,"memoryMiB":81920,"name":"H100"}]}
+        {"op":"allocate","specs":[{"key":"p","memoryGB":20},{"key":"q","memoryGB":100,"tp":2}],"preserveOrder":true}
+        {"op":"allocate","specs":[{"key":"big","memoryGB":80}],"preserveOrder":false}
+        {"op":"releaseGPUs","gpus":[1]}
+        {"op":"release","key":"p"}
+        {"op":"allocate","specs":[{"key":"r","memoryGB":16,"tp":2}]}
+        """
+
+    static let expected = [
+        #"{"slots":[{"key":"p","gpus":[3],"totalMemoryMiB":24576},{"key":"q","gpus":[0,1],"totalMemoryMiB":163840}]}"#,
+        #"{"slots":[{"key":"big","gpus":[2],"totalMemoryMiB":81920}]}"#,
+        #"{"available":[1]}"#,
+        #"{"available":[3,1]}"#,
+        #"{"slots":[{"key":"r","gpus":[1,3],"totalMemoryMiB":106496}]}"#,
+    ]
+
+    @Test("a small trace replays to the reference's lines, SIMD and scalar alike", arguments: [[String](), ["--scalar"]])
+    func replay(extra: [String]) throws {
+        let path = try Self.write(Self.trace)
+        let result = try Self.run(["allocate", "--trace", path] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == Self.expected.joined(separator: "\n") + "\n")
+    }
+
+    @Test("the topology policy and a topology header-less trace")
+    func topologyFlag() throws {
+        let path = try Self.write(#"{"op":"allocate","specs":[{"key":"a","memoryGB":40,"tp":2},{"key":"b","memoryGB":24}]}"# + "\n")
+        let result = try Self.run(["allocate", "--trace", path, "--topology", "4x24GB", "--policy", "topology"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == #"{"slots":[{"key":"a","gpus":[0,1],"totalMemoryMiB":49152},{"key":"b","gpus":[2],"totalMemoryMiB":24576}]}"# + "\n")
+    }
+
+    @Test("a bad trace fails with the file, line and field on stderr and a non-zero exit")
+    func badTrace() throws {
+        let path = try Self.write(Self.trace + "\n" + #"{"op":"allocate","specs":[{"key":"x","tp":1.5}]}"# + "\n")
+        let result = try Self.run(["allocate", "--trace", path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("\(path):7: specs[0].tp: expected an integer"))
+        let unknown = try Self.write(#"{"gpus":[{"id":0,"memoryMiB":1}]}"# + "\n" + #"{"op":"explode"}"# + "\n")
+        let second = try Self.run(["allocate", "--trace", unknown])
+        #expect(second.status != 0 && second.stderr.contains("\(unknown):2: op: unknown op 'explode'"))
+    }
+
+    @Test("generated traces are deterministic and replay the same on both allocators")
+    func generated() throws {
+        let first = try Self.run(["allocate", "--generate", "24", "--ops", "200", "--seed", "5"])
+        let again = try Self.run(["allocate", "--generate", "24", "--ops", "200", "--seed", "5"])
+        #expect(first.status == 0 && first.stdout == again.stdout)
+        #expect(first.stdout.split(separator: "\n").count == 201)
+        let path = try Self.write(first.stdout)
+        let simd = try Self.run(["allocate", "--trace", path])
+        let scalar = try Self.run(["allocate", "--trace", path, "--scalar"])
+        #expect(simd.status == 0 && simd.stdout == scalar.stdout)
+        #expect(simd.stdout.split(separator: "\n").count == 200)
+    }
+
+    @Test("bench allocator prints ops, seconds and ops/s as JSON")
+    func bench() throws {
+        let result = try Self.run(["bench", "allocator", "--generate", "16", "--ops", "50", "--repeat", "3", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["ops"] as? Int == 150)
+        #expect(object?["gpus"] as? Int == 16)
+        #expect(object?["seconds"] is Double && object?["opsPerSecond"] != nil)
+        let scalar = try Self.run(["bench", "allocator", "--generate", "16", "--ops", "50", "--repeat", "3", "--format", "json", "--scalar"])
+        let scalarObject = try JSONSerialization.jsonObject(with: Data(scalar.stdout.utf8)) as? [String: Any]
+        #expect(scalarObject?["slotsMade"] as? Int == object?["slotsMade"] as? Int)
+    }
+
+    @Test("flag combinations are checked when parsing", arguments: [
+        ["allocate"],
+        ["allocate", "--trace", "t", "--generate", "8"],
+        ["allocate", "--trace", "t", "--scalar", "--policy", "topology", "--topology", "8x80GB"],
+        ["allocate", "--trace", "t", "--policy", "topology"],
+        ["allocate", "--trace", "t", "--policy", "best"],
+        ["bench", "allocator", "--generate", "8", "--repeat", "0"],
+        ["bench", "allocator"],
+    ])
+    func badFlags(arguments: [String]) {
+        #expect(throws: (any Error).self) { _ = try GPUCI.parseAsRoot(arguments) }
+    }
+
+    @Test("good flag combinations parse")
+    func goodFlags() throws {
+        let command = try GPUCI.parseAsRoot(["allocate", "--trace", "t.jsonl", "--topology", "8x80GB", "--policy", "topology"])
+        let allocate = try #require(command as? AllocateCommand)
+        #expect(allocate.policy == .topology && allocate.topology == "8x80GB" && !allocate.scalar)
+        #expect(try GPUCI.parseAsRoot(["bench", "allocator", "--trace", "t", "--repeat", "3", "--scalar"]) is BenchAllocatorCommand)
+    }
+
+    // MARK: - Running the binary
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `gpuci` executable next to the test bundle, else `.build/debug/gpuci` under the package.
+    static func binary() throws -> URL {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL {
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("gpuci"))
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("gpuci"))
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/gpuci"))
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.map(\.path).joined(separator: ", ")])
+        }
+        return found
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func write(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-allocate-\(UUID().uuidString).jsonl")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+}
