@@ -9,10 +9,17 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         public var seq: Int
         /// What happens.
         public var payload: Payload
+
+        @inlinable
+        init(time: SimTime, seq: Int, payload: Payload) {
+            self.time = time
+            self.seq = seq
+            self.payload = payload
+        }
     }
 
-    private var heap: [Entry] = []
-    private var nextSeq = 0
+    @usableFromInline var heap: [Entry] = []
+    @usableFromInline var nextSeq = 0
 
     public init() {}
 
@@ -22,7 +29,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     public var count: Int { heap.count }
 
     /// Schedules `payload` at `time`; returns its sequence number.
-    @discardableResult
+    @discardableResult @inlinable
     public mutating func schedule(_ payload: Payload, at time: SimTime) -> Int {
         let entry = Entry(time: time, seq: nextSeq, payload: payload)
         nextSeq += 1
@@ -41,6 +48,7 @@ public struct EventQueue<Payload: Sendable>: Sendable {
     public var first: Entry? { heap.first }
 
     /// Removes and returns the earliest entry.
+    @inlinable
     public mutating func pop() -> Entry? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
@@ -58,7 +66,8 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         return top
     }
 
-    private static func before(_ a: Entry, _ b: Entry) -> Bool {
+    @inlinable
+    static func before(_ a: Entry, _ b: Entry) -> Bool {
         a.time != b.time ? a.time < b.time : a.seq < b.seq
     }
 }

@@ -1,3 +1,4 @@
+import GPUCIAllocation
 import GPUCIPool
 import GPUCISupport
 import GPUCITopology

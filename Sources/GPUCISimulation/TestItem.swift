@@ -28,9 +28,25 @@ public struct TestItem: Sendable, Hashable {
         self.line = line
     }
 
+    /// The `::`-separated parts of the id before any `[` parameter suffix.
     private var parts: [Substring] {
-        let base = id.split(separator: "[", maxSplits: 1).first ?? Substring(id)
-        return base.components(separatedBy: "::").map { Substring($0) }
+        let utf8 = id.utf8
+        let end = utf8.firstIndex(of: UInt8(ascii: "[")) ?? utf8.endIndex
+        var result: [Substring] = []
+        var start = utf8.startIndex
+        var index = start
+        while index < end {
+            let next = utf8.index(after: index)
+            if utf8[index] == UInt8(ascii: ":"), next < end, utf8[next] == UInt8(ascii: ":") {
+                result.append(id[start..<index])
+                index = utf8.index(after: next)
+                start = index
+            } else {
+                index = next
+            }
+        }
+        result.append(id[start..<end])
+        return result
     }
 
     /// The module path, e.g. `router/test_mmlu.py`.

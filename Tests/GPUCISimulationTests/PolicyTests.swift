@@ -1,3 +1,4 @@
+import GPUCIAllocation
 import GPUCIPool
 @testable import GPUCISimulation
 import GPUCITopology
