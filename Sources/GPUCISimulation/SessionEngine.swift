@@ -41,7 +41,7 @@ struct SessionEngine {
     var nextUse: NextUseIndex?
 
     init(scenario: Scenario, catalog: ModelCatalog, topology: Topology, eviction: EvictionPolicy,
-         allocation: AllocationPolicy, requirements: [WorkerIdentity]) {
+         allocation: AllocationPolicy, requirements: [WorkerIdentity], withoutGPUs: Bool = false) {
         self.scenario = scenario
         self.catalog = catalog
         self.timing = scenario.timing
@@ -49,7 +49,9 @@ struct SessionEngine {
         self.eviction = eviction
         self.allocation = allocation
         self.requirements = requirements
-        self.pool = ModelPool(topology: topology, catalog: catalog, placement: allocation.placement, eviction: eviction)
+        self.pool = withoutGPUs
+            ? ModelPool(gpus: [], catalog: catalog, placement: allocation.placement, eviction: eviction)
+            : ModelPool(topology: topology, catalog: catalog, placement: allocation.placement, eviction: eviction)
     }
 
     // MARK: Clock

@@ -33,20 +33,27 @@ public enum SessionSimulator {
         let catalog = catalog.replacing(scenario.models.map { $0.applied(to: catalog[$0.id]) })
         try ScenarioValidator.validate(scenario, catalog: catalog)
         let scan = CollectionScan(items: scenario.tests) { catalog[$0]?.tp }
+        let overridden = scenario.environmentRequirements(catalog: catalog)
+        // SKIP_MODEL_POOL, or an override naming no known model: a pool without GPUs (§4.5).
+        let withoutGPUs = scenario.skipsModelPool || overridden?.isEmpty == true
+        let requirements = withoutGPUs ? [] : overridden ?? scan.requirements
         var result = SessionResult(
             scenario: scenario.name, topology: topology.name,
             gpuNames: topology.devices.map { $0.model },
             eviction: eviction.rawValue, allocation: allocation.rawValue,
-            requirements: scan.requirements.map(\.key), maxTestGPUs: scan.maxTestGPUs, maxTestName: scan.maxTestName,
+            requirements: requirements.map(\.key), maxTestGPUs: scan.maxTestGPUs, maxTestName: scan.maxTestName,
             events: [], tests: [], processedEvents: 0)
-        do {
-            try scan.validate(availableGPUs: topology.devices.count)
-        } catch {
-            result.collectionError = error.description
-            return result
+        if !scenario.skipsModelPool {
+            do {
+                try scan.validate(availableGPUs: topology.devices.count)
+            } catch {
+                result.collectionError = error.description
+                return result
+            }
         }
         var engine = SessionEngine(scenario: scenario, catalog: catalog, topology: topology,
-                                   eviction: eviction, allocation: allocation, requirements: scan.requirements)
+                                   eviction: eviction, allocation: allocation, requirements: requirements,
+                                   withoutGPUs: withoutGPUs)
         engine.runSession()
         result.events = engine.log.sorted { $0.time != $1.time ? $0.time < $1.time : $0.seq < $1.seq }
         result.tests = engine.outcomes

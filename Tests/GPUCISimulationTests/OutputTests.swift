@@ -133,3 +133,25 @@ import Testing
         #expect(result.tests[1].reason == result.tests[0].reason)
     }
 }
+
+@Suite struct EnvironmentTests {
+    static let two = """
+    tests:
+      - id: a.py::TestA::test_a[http]
+        markers: {model: qwen-7b, parametrize: [{argnames: setup_backend, values: [http]}]}
+        params: {setup_backend: http}
+    """
+
+    @Test func e2eModelsOverrideTheScan() throws {
+        let result = try SessionSimulatorTests.run("topology: 4x24GB\nenv: [\"E2E_MODELS=llama-1b,qwen-7b,nope\", \"E2E_BACKENDS=grpc,tpu,http\"]\n" + Self.two)
+        #expect(result.requirements == ["llama-1b:grpc", "llama-1b:http", "qwen-7b:grpc", "qwen-7b:http"])
+        #expect(result.tests.map(\.status) == [.passed])
+    }
+
+    @Test func skipModelPoolGivesAPoolWithoutGPUs() throws {
+        let result = try SessionSimulatorTests.run("topology: 4x24GB\nenv: [SKIP_MODEL_POOL=true]\n" + Self.two)
+        #expect(result.requirements.isEmpty)
+        #expect(result.launches == 0)
+        #expect(result.tests.map(\.status) == [.failed])
+    }
+}
