@@ -13,7 +13,15 @@ public enum GanttChart {
     /// The colour of each model, in first-launch order.
     static func colours(_ models: [String]) -> [String: String] {
         var map: [String: String] = [:]
-        for (index, model) in models.enumerated() { map[model] = palette[index % palette.count] }
+        for (index, model) in models.enumerated() {
+            if index < palette.count {
+                map[model] = palette[index]
+            } else {
+                // Past the palette: golden-angle hues, so neighbours in launch order stay apart.
+                let hue = (Double(index) * 137.508).truncatingRemainder(dividingBy: 360)
+                map[model] = "hsl(\(Int(hue)),\(45 + index % 3 * 15)%,\(52 + index % 2 * 14)%)"
+            }
+        }
         return map
     }
 
@@ -33,14 +41,11 @@ public enum GanttChart {
         let testTop = gatewayTop + 22
         let axisY = testTop + laneHeight + 8
         let legendTop = axisY + 40
-        let legendRows = (timeline.models.count + 5) / 6 + 1
-        let height = Int(legendTop + Double(legendRows) * 22 + 16)
 
         var out: [String] = []
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(width)" height="\##(height)" viewBox="0 0 \##(width) \##(height)" font-family="Helvetica, Arial, sans-serif" font-size="12">"##)
-        out.append(##"<defs><pattern id="booting" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="#ffffff" fill-opacity="0.55"/></pattern>"##
-            + ##"<pattern id="waiting" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="#ffffff" fill-opacity="0.5"/></pattern></defs>"##)
-        out.append(##"<rect x="0" y="0" width="\##(width)" height="\##(height)" fill="#ffffff"/>"##)
+        out.append("")  // the <svg> element, written once the legend's height is known
+        out.append(##"<defs><pattern id="booting" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="#ffffff" fill-opacity="0.55"/></pattern></defs>"##)
+        out.append("")  // the white background, likewise
         let summary = SessionSummary(result)
         out.append(##"<text x="16" y="24" font-size="16" font-weight="bold">\##(escape(result.scenario)) on \##(escape(result.topology)) — eviction \##(escape(result.eviction)), allocation \##(escape(result.allocation))</text>"##)
         out.append(##"<text x="16" y="46" fill="#444">wall \##(SessionSummary.clock(summary.wallSeconds)) · \##(summary.tests) tests (\##(summary.failed.count) failed, \##(summary.skipped.count) skipped) · \##(summary.launches) launches · \##(summary.evictions) evictions · waiting on workers \##(SessionSummary.clock(summary.workerWaitSeconds)) · GPU busy \##(String(format: "%.1f", summary.gpuBusyPercent))%</text>"##)
@@ -142,6 +147,9 @@ public enum GanttChart {
         item(##"<rect width="18" height="14" fill="\##(skippedColour)"/>"##, "test skipped")
         item(##"<rect width="18" height="12" fill="#9aa7b8"/>"##, "gateway up")
         out.append("</svg>")
+        let height = Int(ly + 34)
+        out[0] = ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(width)" height="\##(height)" viewBox="0 0 \##(width) \##(height)" font-family="Helvetica, Arial, sans-serif" font-size="12">"##
+        out[2] = ##"<rect x="0" y="0" width="\##(width)" height="\##(height)" fill="#ffffff"/>"##
         return out.joined(separator: "\n") + "\n"
     }
 
