@@ -15,8 +15,30 @@ public enum ChromeTrace {
         var args: [String: String]?
     }
 
-    struct Document: Codable {
-        var traceEvents: [Event]
+    /// A counter sample (`C`): its values are numbers, so it has its own shape.
+    struct Counter: Codable, Hashable {
+        var name: String
+        var ph = "C"
+        var ts: Int64
+        var pid: Int
+        var args: [String: Int]
+    }
+
+    /// One element of `traceEvents`.
+    enum Element: Encodable {
+        case event(Event)
+        case counter(Counter)
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case let .event(event): try event.encode(to: encoder)
+            case let .counter(counter): try counter.encode(to: encoder)
+            }
+        }
+    }
+
+    struct Document: Encodable {
+        var traceEvents: [Element]
         var displayTimeUnit: String
     }
 
@@ -38,8 +60,8 @@ public enum ChromeTrace {
             metadata.append(Event(name: "thread_name", ph: "M", ts: 0, pid: gpuProcess, tid: id, args: ["name": "GPU \(id) (\(name))"]))
         }
         // (time, sequence) keys: the sequence is the position in which spans were derived.
-        var timed: [(ts: Int64, seq: Int, event: Event)] = []
-        func add(_ event: Event) { timed.append((event.ts, timed.count, event)) }
+        var timed: [(ts: Int64, seq: Int, event: Element)] = []
+        func add(_ event: Event) { timed.append((event.ts, timed.count, .event(event))) }
         for span in timeline.workers {
             let ready = span.healthy ?? span.end
             for gpu in span.gpus {
@@ -80,8 +102,14 @@ public enum ChromeTrace {
             default: break
             }
         }
+        // Free GPUs over time, sampled at every launch, eviction and timeout.
+        var free = result.gpuNames.count
+        for event in result.events where [.launch, .evict, .timeout].contains(event.kind) {
+            free += event.kind == .launch ? -event.gpus.count : event.gpus.count
+            timed.append((event.time, timed.count, .counter(Counter(name: "free GPUs", ts: event.time, pid: gpuProcess, args: ["free": free]))))
+        }
         timed.sort { $0.ts != $1.ts ? $0.ts < $1.ts : $0.seq < $1.seq }
-        let document = Document(traceEvents: metadata + timed.map(\.event), displayTimeUnit: "ms")
+        let document = Document(traceEvents: metadata.map(Element.event) + timed.map(\.event), displayTimeUnit: "ms")
         do { return try JSONOutput.string(document, pretty: false) + "\n" } catch {
             throw InputError("cannot encode the trace: \(error)")
         }

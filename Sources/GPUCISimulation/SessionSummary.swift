@@ -75,17 +75,19 @@ public struct SessionSummary: Sendable, Hashable, Codable {
             lines.append("collection failed: \(collectionError)")
             return lines.joined(separator: "\n") + "\n"
         }
-        lines.append("tests            \(tests) (\(tests - failed.count - skipped.count) passed, \(failed.count) failed, \(skipped.count) skipped)")
-        lines.append("wall time        \(Self.clock(wallSeconds))")
-        lines.append("launches         \(launches)")
-        lines.append("evictions        \(evictions)")
-        lines.append("waiting on workers \(Self.clock(workerWaitSeconds)); on gateways \(Self.clock(gatewayWaitSeconds))")
-        lines.append("GPU busy         \(String(format: "%.1f", gpuBusyPercent))%  (idle \(String(format: "%.0f", idleGPUSeconds)) GPU-s, booting \(String(format: "%.0f", bootingGPUSeconds)) GPU-s)")
+        lines.append("tests               \(tests) (\(tests - failed.count - skipped.count) passed, \(failed.count) failed, \(skipped.count) skipped)")
+        lines.append("wall time           \(Self.clock(wallSeconds))")
+        lines.append("launches            \(launches)")
+        lines.append("evictions           \(evictions)")
+        lines.append("waiting on workers  \(Self.clock(workerWaitSeconds))")
+        lines.append("waiting on gateways \(Self.clock(gatewayWaitSeconds))")
+        lines.append("GPU busy            \(String(format: "%.1f", gpuBusyPercent))%  (idle \(String(format: "%.0f", idleGPUSeconds)) GPU-s, booting \(String(format: "%.0f", bootingGPUSeconds)) GPU-s)")
         let waits = setupWaits.filter { $0.setupWait > 0 }.sorted { $0.setupWait != $1.setupWait ? $0.setupWait > $1.setupWait : $0.id < $1.id }
         if !waits.isEmpty {
             lines.append("setup wait per test (longest first):")
             for outcome in waits.prefix(15) {
-                lines.append("  \(Self.clock(outcome.setupWait.seconds))  \(outcome.id)")
+                let wait = Self.clock(outcome.setupWait.seconds)
+                lines.append(String(repeating: " ", count: max(0, 10 - wait.count)) + wait + "  " + outcome.id)
             }
             if waits.count > 15 { lines.append("  … \(waits.count - 15) more") }
         }

@@ -25,7 +25,7 @@ import Testing
             phases.insert(phase)
             #expect(event["name"] is String)
             #expect(event["pid"] is Int)
-            #expect(event["tid"] is Int)
+            if phase != "C" { #expect(event["tid"] is Int) }
             let ts = try #require(event["ts"] as? Int)
             if phase == "X" { #expect((event["dur"] as? Int).map { $0 >= 0 } == true) }
             if phase != "M" {
@@ -33,7 +33,10 @@ import Testing
                 lastTimestamp = ts
             }
         }
-        #expect(phases == ["M", "X", "i"])
+        #expect(phases == ["M", "X", "i", "C"])
+        let counters = events.filter { $0["ph"] as? String == "C" }.compactMap { ($0["args"] as? [String: Int])?["free"] }
+        #expect(counters.allSatisfy { (0...4).contains($0) })
+        #expect(counters.first == 3)
         let names = events.filter { $0["ph"] as? String == "M" }.compactMap { ($0["args"] as? [String: String])?["name"] }
         #expect(names.contains("GPU 3 (GPU 22GB)"))
         #expect(names.contains("tests"))

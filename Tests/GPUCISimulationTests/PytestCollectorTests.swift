@@ -161,6 +161,20 @@ import Testing
         #expect(shipped.tests.map(\.uses) == items.map(\.uses))
     }
 
+    /// Every fixture module cut at seeded random points: a module or a clean error, never a crash.
+    @Test func truncatedFixtureModulesNeverCrash() throws {
+        var random = SplitMix64(seed: 11)
+        for name in ["router/test_mmlu.py", "router/test_worker_api.py", "embeddings/test_basic.py", "embeddings/test_correctness.py"] {
+            let source = try String(contentsOfFile: Self.fixtures + "/" + name, encoding: .utf8)
+            let scalars = Array(source.unicodeScalars)
+            for _ in 0..<60 {
+                var cut = String.UnicodeScalarView()
+                cut.append(contentsOf: scalars.prefix(Int.random(in: 0...scalars.count, using: &random)))
+                do { _ = try Self.items(String(cut), file: name) } catch { #expect(error.location?.file == name) }
+            }
+        }
+    }
+
     /// Seeded random Python-ish text: the reader returns a module or an error, never crashes.
     @Test func fuzzedPythonNeverCrashes() throws {
         let pieces = ["@pytest.mark.e2e\n", "@pytest.mark.parametrize(\"setup_backend\", [\"http\", \"grpc\"], indirect=True)\n",
