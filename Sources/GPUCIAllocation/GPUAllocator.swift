@@ -185,7 +185,7 @@ public struct GPUAllocator: SlotAllocator {
             if let placement {
                 return placement.chooseSingle(requiredMiB: required, freePositions: freePositions(), layout: layout).map { [$0] }
             }
-            guard let need = MemoryLanes.threshold(forRequiredMiB: required),
+            guard let need = MemoryLanes.threshold(forRequiredMiB: required), need <= layout.maxMemory,
                   let position = lanes.firstFit(need: need, freeWords: freeByPosition) else { return nil }
             return [position]
         }

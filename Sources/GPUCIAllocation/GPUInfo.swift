@@ -4,10 +4,12 @@ import GPUCITopology
 public struct GPUInfo: Sendable, Hashable, Codable {
     /// Device id (the topology's device index, or the physical index for captured lists).
     public var id: Int
+    /// Model name as the driver reports it (no decision weight).
     public var name: String
     /// Memory in MiB (the reference's `memory_mb`).
     public var memoryMiB: Int
 
+    /// Creates a GPU entry.
     public init(id: Int, name: String, memoryMiB: Int) {
         self.id = id
         self.name = name
@@ -30,6 +32,7 @@ public struct SlotRequest: Sendable, Hashable, Codable {
     /// Tensor-parallel size; `nil` means 1.
     public var tp: Int?
 
+    /// Creates a request; absent memory and tp take the reference's defaults when fitted.
     public init(key: String, memoryGB: Double? = nil, tp: Int? = nil) {
         self.key = key
         self.memoryGB = memoryGB
@@ -53,6 +56,7 @@ public struct GPUSlot: Sendable, Hashable, Codable {
     /// The port the worker will listen on (numbered, not drawn from the OS).
     public var port: Int
 
+    /// Creates a slot record.
     public init(gpuIDs: [Int], totalMemoryMiB: Int, assignedModel: String, port: Int) {
         self.gpuIDs = gpuIDs
         self.totalMemoryMiB = totalMemoryMiB

@@ -33,24 +33,31 @@ struct AllocateCommand: ParsableCommand {
     @Option(help: "Write a seeded random trace over this many GPUs instead of replaying one.")
     var generate: Int?
 
-    @Option(help: "Operations in a generated trace.")
-    var ops = 1000
+    @Option(help: "Operations in a generated trace (default 1000).")
+    var ops: Int?
 
-    @Option(help: "Seed of a generated trace.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of a generated trace (default 1).")
+    var seed: UInt64?
 
     func validate() throws {
         if (trace == nil) == (generate == nil) {
             throw ValidationError("give exactly one of --trace FILE and --generate GPUS")
         }
-        if let generate, !(0...65_536).contains(generate) { throw ValidationError("--generate expects 0...65536 GPUs") }
-        guard (0...10_000_000).contains(ops) else { throw ValidationError("--ops expects 0...10000000") }
-        if trace != nil { try AllocateTraceSource.validate(policy: policy, scalar: scalar, topology: topology) }
+        if let generate {
+            guard (0...65_536).contains(generate) else { throw ValidationError("--generate expects 0...65536 GPUs") }
+            guard (0...10_000_000).contains(ops ?? 1000) else { throw ValidationError("--ops expects 0...10000000") }
+            if scalar || policy != .reference || topology != nil {
+                throw ValidationError("--generate only writes a trace; --scalar, --policy and --topology apply when replaying one")
+            }
+        } else {
+            if ops != nil || seed != nil { throw ValidationError("--ops and --seed apply only with --generate") }
+            try AllocateTraceSource.validate(policy: policy, scalar: scalar, topology: topology)
+        }
     }
 
     func run() throws {
         if let generate {
-            print(AllocationTraceGenerator(gpus: generate, operations: ops, seed: seed).generate().text, terminator: "")
+            print(AllocationTraceGenerator(gpus: generate, operations: ops ?? 1000, seed: seed ?? 1).generate().text, terminator: "")
             return
         }
         let source = try AllocateTraceSource.load(path: trace ?? "-", topologyReference: topology)

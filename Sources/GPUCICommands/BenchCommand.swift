@@ -32,11 +32,11 @@ struct BenchAllocatorCommand: ParsableCommand {
     @Option(help: "Benchmark a seeded random trace over this many GPUs instead of a file.")
     var generate: Int?
 
-    @Option(help: "Operations in a generated trace.")
-    var ops = 1000
+    @Option(help: "Operations in a generated trace (default 1000).")
+    var ops: Int?
 
-    @Option(help: "Seed of a generated trace.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of a generated trace (default 1).")
+    var seed: UInt64?
 
     @Option(help: "Topology reference for the GPU list and the topology policy.")
     var topology: String?
@@ -57,15 +57,20 @@ struct BenchAllocatorCommand: ParsableCommand {
         if (trace == nil) == (generate == nil) {
             throw ValidationError("give exactly one of --trace FILE and --generate GPUS")
         }
-        if let generate, !(0...65_536).contains(generate) { throw ValidationError("--generate expects 0...65536 GPUs") }
-        guard (0...10_000_000).contains(ops) else { throw ValidationError("--ops expects 0...10000000") }
+        if let generate {
+            guard (0...65_536).contains(generate) else { throw ValidationError("--generate expects 0...65536 GPUs") }
+            guard (0...10_000_000).contains(ops ?? 1000) else { throw ValidationError("--ops expects 0...10000000") }
+        } else if ops != nil || seed != nil {
+            throw ValidationError("--ops and --seed apply only with --generate")
+        }
         guard repetitions >= 1 else { throw ValidationError("--repeat expects at least 1") }
         try AllocateTraceSource.validate(policy: policy, scalar: scalar, topology: topology)
     }
 
     func run() throws {
         let source = if let generate {
-            try AllocateTraceSource.generated(gpus: generate, operations: ops, seed: seed, topologyReference: topology)
+            try AllocateTraceSource.generated(gpus: generate, operations: ops ?? 1000, seed: seed ?? 1,
+                                              topologyReference: topology)
         } else {
             try AllocateTraceSource.load(path: trace ?? "-", topologyReference: topology)
         }

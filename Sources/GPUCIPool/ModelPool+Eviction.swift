@@ -23,6 +23,14 @@ extension ModelPool {
     ///
     /// - Complexity: O(n + k log n) for n instances and k evicted.
     mutating func evict(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
+        let keys = victims(toFree: required, excluding: exclusion)
+        for key in keys { remove(key) }
+        return keys
+    }
+
+    /// The keys ``evict(toFree:excluding:)`` stops. Kept apart so that no copy of the entries is
+    /// alive while they are removed (which would copy the whole array).
+    private func victims(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
         var free = availableGPUCount
         guard free < required else { return [] }
         let entries = store.entries
@@ -42,7 +50,6 @@ extension ModelPool {
             victims.append(entries[index].key)
             free += entries[index].slot?.gpuIDs.count ?? 0
         }
-        for key in victims { remove(key) }
         return victims
     }
 

@@ -68,6 +68,16 @@ struct TopologyPlacementTests {
         #expect(Self.place(&idle, tp: 4) == [0, 1, 2, 3])
     }
 
+    @Test("interleaved NVLink pairs (0,4), (1,5)…: tp 2 gets a pair that is not adjacent in id order")
+    func interleavedPairs() {
+        let topology = Topologies.build(count: 8, numa: { _ in 0 }) { a, b in a % 4 == b % 4 ? .nvlink(2) : .phb }
+        var (reference, aware) = Self.pair(topology, used: [1])
+        #expect(Self.place(&reference, tp: 2) == [0, 2])
+        #expect(Self.place(&aware, tp: 2) == [0, 4])
+        #expect(Self.place(&aware, tp: 2) == [2, 6])
+        #expect(Self.place(&aware, tp: 1) == [5])
+    }
+
     @Test("HGX H200: tp 4 stays on one NUMA node")
     func h200Numa() {
         var (reference, aware) = Self.pair(Topologies.h200(), used: [0, 1])

@@ -30,6 +30,15 @@ struct AllocateCommandTests {
         #expect(result.stdout == Self.expected.joined(separator: "\n") + "\n")
     }
 
+    @Test("--trace - reads standard input")
+    func standardInput() throws {
+        let result = try Self.run(["allocate", "--trace", "-"], input: Self.trace)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == Self.expected.joined(separator: "\n") + "\n")
+        let bad = try Self.run(["allocate", "--trace", "-"], input: "{\"gpus\":[]}\nnot json\n")
+        #expect(bad.status != 0 && bad.stderr.contains("<stdin>:2: not valid JSON"))
+    }
+
     @Test("the topology policy and a topology header-less trace")
     func topologyFlag() throws {
         let path = try Self.write(#"{"op":"allocate","specs":[{"key":"a","memoryGB":40,"tp":2},{"key":"b","memoryGB":24}]}"# + "\n")
@@ -81,6 +90,9 @@ struct AllocateCommandTests {
         ["allocate", "--trace", "t", "--scalar", "--policy", "topology", "--topology", "8x80GB"],
         ["allocate", "--trace", "t", "--policy", "topology"],
         ["allocate", "--trace", "t", "--policy", "best"],
+        ["allocate", "--trace", "t", "--ops", "5"],
+        ["allocate", "--generate", "8", "--scalar"],
+        ["allocate", "--generate", "-1"],
         ["bench", "allocator", "--generate", "8", "--repeat", "0"],
         ["bench", "allocator"],
     ])
@@ -119,15 +131,19 @@ struct AllocateCommandTests {
         return found
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()
+        let inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = inPipe
         try process.run()
+        inPipe.fileHandleForWriting.write(Data((input ?? "").utf8))
+        try inPipe.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -135,9 +151,21 @@ struct AllocateCommandTests {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Writes `text` to a fresh file in a folder removed when the test process ends.
     static func write(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-allocate-\(UUID().uuidString).jsonl")
+        let url = scratch.appendingPathComponent("\(UUID().uuidString).jsonl")
         try Data(text.utf8).write(to: url)
         return url.path
+    }
+
+    static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-allocate-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: AllocateCommandTests.scratchPath) }
+        return url
+    }()
+
+    static var scratchPath: URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-allocate-tests-\(ProcessInfo.processInfo.processIdentifier)")
     }
 }
