@@ -1,3 +1,4 @@
+import Foundation
 import GPUCIPool
 @testable import GPUCISimulation
 import GPUCITopology
@@ -86,5 +87,49 @@ import Testing
         let b = try SessionReport(Self.run(Self.benchmarks)).json()
         #expect(a == b)
         #expect(try ChromeTrace.render(Self.run(Self.benchmarks)) == ChromeTrace.render(Self.run(Self.benchmarks)))
+    }
+}
+
+@Suite struct ShippedScenarioTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The shipped e2e job on 4×A10 (notes §8.13) as a whole session: startup places the four llama
+    /// workers on GPUs 0–3 and defers both embedding workers; when the embedding tests come, the router
+    /// tests have used the llama regular workers last, so MRU evicts those (not decode_0, which only
+    /// startup-then-get would pick).
+    @Test func gatewayE2EJobOnFourA10() throws {
+        let scenario = try ScenarioParser.load(path: Self.root.appendingPathComponent("Scenarios/gateway-e2e.yaml").path)
+        let result = try SessionSimulator.run(scenario, topology: TopologyLoader.load("4x23028MiB"), catalog: ReferenceModels.catalog)
+        #expect(result.requirements == ["llama-8b:grpc", "llama-8b:http", "llama-8b:http:prefill_0", "llama-8b:http:decode_0",
+                                        "embedding:grpc", "embedding:http"])
+        let launches = result.events.filter { $0.kind == .launch }.map { "\($0.key)@\($0.gpus)" }
+        #expect(launches == ["llama-8b:grpc@[0]", "llama-8b:http@[1]", "llama-8b:http:prefill_0@[2]", "llama-8b:http:decode_0@[3]",
+                             "embedding:grpc@[0]", "embedding:http@[1]"])
+        #expect(result.events.filter { $0.kind == .deferred }.map(\.key) == ["embedding:grpc", "embedding:http"])
+        let evictions = result.events.filter { $0.kind == .evict }
+        #expect(evictions.map(\.key) == ["llama-8b:grpc", "llama-8b:http"])
+        #expect(evictions.map(\.test) == ["embeddings/test_basic.py::TestEmbeddingBasic::test_embedding_single[grpc]",
+                                          "embeddings/test_basic.py::TestEmbeddingBasic::test_embedding_single[http]"])
+        #expect(result.failedTests.isEmpty)
+    }
+
+    /// #16745 timing: launches 10 s apart, a 30 s grace before the first poll, polls every 2 s.
+    @Test func staggerAndGrace() throws {
+        let result = try SessionSimulatorTests.run("""
+        topology: 4x24GB
+        timing: {spawnSeconds: 0, launchStagger: 10, initialGrace: 30, healthCheckInterval: 2, workerStartup: {llama-8b: 36, qwen-7b: 34}}
+        tests:
+          - id: a.py::TestA::test_a[grpc]
+            markers: {model: qwen-7b, e2e: true, parametrize: [{argnames: setup_backend, values: [grpc, http]}]}
+            params: {setup_backend: grpc}
+          - id: b.py::test_b
+            markers: {e2e: true}
+        """, topology: "4x24GB")
+        let at = { (kind: EventKind, key: String) in result.events.first { $0.kind == kind && $0.key == key }?.time.seconds }
+        #expect(at(.launch, "qwen-7b:grpc") == 0)
+        #expect(at(.launch, "qwen-7b:http") == 10)
+        #expect(at(.launch, "llama-8b:http") == 20)
+        #expect(at(.healthy, "qwen-7b:grpc") == 50)
+        #expect(at(.healthy, "llama-8b:http") == 56)
     }
 }
