@@ -69,7 +69,6 @@ public struct PythonExpressionParser {
             skipOne()
         }
         if extra || position == start { value = .other }
-        if position == start, peek() != nil, !isSeparator(peek()!) { position += 1 }
         return value
     }
 
@@ -117,7 +116,7 @@ public struct PythonExpressionParser {
             let items = parseSequence(closing: ")", allowSingle: true)
             return items.count == 1 && !lastSequenceHadComma ? items[0] : .tuple(items)
         case .op("{"):
-            skipOneFromInside()
+            skipOne()
             return .other
         case let .name(word):
             position += 1
@@ -159,10 +158,6 @@ public struct PythonExpressionParser {
     }
 
     private var lastSequenceHadComma = false
-
-    private mutating func skipOneFromInside() {
-        skipOne()
-    }
 
     private mutating func parseSequence(closing: String, allowSingle: Bool = false) -> [PythonValue] {
         var items: [PythonValue] = []
