@@ -156,7 +156,7 @@ struct SessionEngine {
         }
         var active: ClassFixture?
         for (index, item) in scenario.tests.enumerated() {
-            if let current = active, current.node != item.classNode || current.backend != item.setupBackend {
+            if let current = active, current.backend != item.setupBackend || current.node != item.classNode {
                 teardown(current)
                 active = nil
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The reference's markers on one item (`fixtures/hooks.py`).
 public struct TestMarkers: Sendable, Hashable {
     /// `@pytest.mark.model("id")`: the closest marker's first argument.
@@ -70,6 +72,9 @@ public struct ParametrizeMarker: Sendable, Hashable {
 
     /// The argument names, split on commas.
     public var names: [String] {
-        argnames.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !argnames.utf8.contains(UInt8(ascii: ",")), !argnames.utf8.contains(UInt8(ascii: " ")) {
+            return argnames.isEmpty ? [] : [argnames]
+        }
+        return argnames.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
