@@ -87,6 +87,13 @@ import Testing
         let b = try SessionReport(Self.run(Self.benchmarks)).json()
         #expect(a == b)
         #expect(try ChromeTrace.render(Self.run(Self.benchmarks)) == ChromeTrace.render(Self.run(Self.benchmarks)))
+        #expect(try GanttChart.html(Self.run(Self.benchmarks)) == GanttChart.html(Self.run(Self.benchmarks)))
+        let generated = try ScenarioGenerator.generate(ScenarioGenerator.Options(tests: 200, models: 10, seed: 5))
+        let topology = try TopologyLoader.load("4x23028MiB")
+        let first = try SessionSimulator.run(generated, topology: topology, catalog: ReferenceModels.catalog, eviction: .belady)
+        let second = try SessionSimulator.run(generated, topology: topology, catalog: ReferenceModels.catalog, eviction: .belady)
+        #expect(try SessionReport(first).json() == SessionReport(second).json())
+        #expect(GanttChart.svg(first) == GanttChart.svg(second))
     }
 }
 
