@@ -82,27 +82,59 @@ public enum PytestCollector {
     /// Items of one module whose node-id path is `file`.
     public static func collect(module: PythonModule, file: String) throws(InputError) -> [TestItem] {
         let moduleMarks = try marks(module.pytestmark, file: file, line: 1)
+        var classes: [String: PythonDefinition] = [:]
         var items: [TestItem] = []
         for definition in module.definitions {
             switch definition.kind {
             case .function where definition.name.hasPrefix("test"):
                 items += try expand(definition, prefix: file, inherited: moduleMarks, file: file)
-            case .classDef where definition.name.hasPrefix("Test"):
-                items += try collectClass(definition, prefix: file, inherited: moduleMarks, file: file)
+            case .classDef:
+                classes[definition.name] = definition
+                if definition.name.hasPrefix("Test") {
+                    items += try collectClass(definition, prefix: file, inherited: moduleMarks, file: file, classes: classes)
+                }
             default: break
             }
         }
         return items
     }
 
+    /// The class and its bases defined earlier in the same module, most derived first (depth-first,
+    /// left to right, each once: Python's MRO for the usual single and non-diamond hierarchies).
+    static func lineage(_ definition: PythonDefinition, classes: [String: PythonDefinition]) -> [PythonDefinition] {
+        var order: [PythonDefinition] = []
+        var seen: Set<String> = []
+        func visit(_ node: PythonDefinition) {
+            guard seen.insert(node.name).inserted else { return }
+            order.append(node)
+            for base in node.bases {
+                if let parent = classes[base], parent.line < node.line { visit(parent) }
+            }
+        }
+        visit(definition)
+        return order
+    }
+
     private static func collectClass(_ definition: PythonDefinition, prefix: String, inherited: [Mark],
-                                     file: String) throws(InputError) -> [TestItem] {
-        guard !definition.members.contains(where: { $0.kind == .function && $0.name == "__init__" }) else { return [] }
-        let classMarks = try marks(definition.pytestmark, file: file, line: definition.line)
-            + marks(definition.decorators.reversed(), file: file, line: definition.line)
+                                     file: String, classes: [String: PythonDefinition] = [:]) throws(InputError) -> [TestItem] {
+        let lineage = lineage(definition, classes: classes)
+        guard !lineage.contains(where: { $0.members.contains { $0.kind == .function && $0.name == "__init__" } }) else { return [] }
+        // pytest reads class marks along the MRO, base first (`get_unpacked_marks(consider_mro=True)`).
+        var classMarks: [Mark] = []
+        for ancestor in lineage.reversed() {
+            classMarks += try marks(ancestor.pytestmark, file: file, line: ancestor.line)
+                + marks(ancestor.decorators.reversed(), file: file, line: ancestor.line)
+        }
+        // Members: the most derived definition of each name; base classes' groups come first.
+        var claimed: Set<String> = []
+        var groups: [[PythonDefinition]] = []
+        for ancestor in lineage {
+            groups.append(ancestor.members.filter { claimed.insert($0.name).inserted })
+        }
+        let members = groups.reversed().flatMap { $0 }
         let node = "\(prefix)::\(definition.name)"
         var items: [TestItem] = []
-        for member in definition.members {
+        for member in members {
             switch member.kind {
             case .function where member.name.hasPrefix("test"):
                 items += try expand(member, prefix: node, inherited: classMarks + inherited, file: file)

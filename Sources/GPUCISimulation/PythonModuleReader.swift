@@ -17,6 +17,8 @@ public struct PythonDefinition: Sendable, Hashable {
     public var pytestmark: [PythonValue]
     /// Methods and nested classes, in definition order.
     public var members: [PythonDefinition]
+    /// Base class names as written in a class header (`class TestB(TestA):` → `["TestA"]`).
+    public var bases: [String] = []
     /// The body's logical lines' tokens (functions only).
     public var body: [[PythonToken]]
 }
@@ -63,6 +65,7 @@ public enum PythonModuleReader {
                 var definition = PythonDefinition(kind: isClass ? .classDef : .function, name: name, line: line.line,
                                                   decorators: decorators, pytestmark: [], members: [], body: [])
                 decorators = []
+                if isClass { definition.bases = baseNames(tokens) }
                 let inline = inlineBody(tokens)
                 if let bodyIndent = index < lines.count && lines[index].indent > indent ? lines[index].indent : nil {
                     if isClass {
@@ -89,6 +92,31 @@ public enum PythonModuleReader {
             }
         }
         return (definitions, marks)
+    }
+
+    /// Dotted names listed in a class header's parentheses (keyword arguments such as `metaclass=` left out).
+    private static func baseNames(_ tokens: [PythonToken]) -> [String] {
+        guard tokens.count > 3, tokens[2] == .op("(") else { return [] }
+        var names: [String] = []
+        var current = ""
+        var depth = 0
+        var keyword = false
+        for token in tokens[3...] {
+            switch token {
+            case .op("("), .op("["), .op("{"): depth += 1
+            case .op(")") where depth == 0, .op(",") where depth == 0:
+                if !current.isEmpty, !keyword { names.append(current) }
+                current = ""
+                keyword = false
+                if token == .op(")") { return names }
+            case .op(")"), .op("]"), .op("}"): depth -= 1
+            case let .name(word) where depth == 0: current += word
+            case .op(".") where depth == 0: current += "."
+            case .op("=") where depth == 0: keyword = true
+            default: break
+            }
+        }
+        return names
     }
 
     /// Tokens after the header's closing `:` at bracket depth 0 (a one-line body), if any.

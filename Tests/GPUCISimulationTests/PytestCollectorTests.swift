@@ -100,6 +100,32 @@ import Testing
         #expect(items[6].markers.e2e)
     }
 
+    /// Inherited tests: base-class methods come first, overrides stay with the subclass, and class
+    /// marks are read along the MRO base first (so the base's `model` marker is the closest one).
+    @Test func inheritedTestsAndMarks() throws {
+        let items = try Self.items("""
+        import pytest
+
+        @pytest.mark.e2e
+        class TestBase:
+            pytestmark = [pytest.mark.model("qwen-7b")]
+            def test_a(self): ...
+            def test_b(self): ...
+
+        @pytest.mark.parametrize("setup_backend", ["grpc"], indirect=True)
+        @pytest.mark.model("llama-1b")
+        class TestDerived(TestBase, metaclass=Meta):
+            def test_b(self): ...
+            def test_c(self): ...
+        """)
+        #expect(items.map(\.id) == ["test_m.py::TestBase::test_a", "test_m.py::TestBase::test_b",
+                                    "test_m.py::TestDerived::test_a[grpc]", "test_m.py::TestDerived::test_b[grpc]",
+                                    "test_m.py::TestDerived::test_c[grpc]"])
+        #expect(items[2].markers.model == "qwen-7b")
+        #expect(items[2].markers.e2e)
+        #expect(items[4].markers.parametrize.map(\.argnames) == ["setup_backend"])
+    }
+
     @Test func multiNameParametrizeAndIDs() throws {
         let items = try Self.items("""
         import pytest
