@@ -94,14 +94,21 @@ extension SessionEngine {
         }
         if let lost = workers.first(where: { pool.instance($0.key) == nil }) {
             // launch_workers evicts without exclusions, so it can stop a worker this very fixture
-            // counted as existing; the gateway then waits for a worker that never registers.
-            let mode: GatewayMode = backend == .pd ? .pd : .regular
-            record(.gatewayStart, fixture.owner, test: item.id, detail: mode.rawValue)
-            let start = now
-            sleep(seconds: item.markers.gateway?.timeout ?? 60)
-            gatewayWait += now - start
-            record(.gatewayStop, fixture.owner, test: item.id, detail: mode.rawValue)
-            fixture.failure = "TimeoutError: gateway never saw \(lost.key) (evicted by this fixture's own launch_workers)"
+            // counted as existing. A regular gateway waits for every URL to register and times out;
+            // a PD gateway only checks /health, so it starts and the requests fail.
+            if backend == .pd {
+                if startGateway(owner: fixture.owner, mode: .pd, item: item) == nil {
+                    record(.gatewayStop, fixture.owner, test: item.id, detail: GatewayMode.pd.rawValue)
+                }
+                fixture.failure = "\(lost.key) was evicted by this fixture's own launch_workers; requests to it fail"
+            } else {
+                record(.gatewayStart, fixture.owner, test: item.id, detail: GatewayMode.regular.rawValue)
+                let start = now
+                sleep(seconds: item.markers.gateway?.timeout ?? 60)
+                gatewayWait += now - start
+                record(.gatewayStop, fixture.owner, test: item.id, detail: GatewayMode.regular.rawValue)
+                fixture.failure = "TimeoutError: gateway never saw \(lost.key) (evicted by this fixture's own launch_workers)"
+            }
             return fixture
         }
         for worker in workers {

@@ -68,3 +68,19 @@ import Testing
 enum TopologyLoaderShim {
     static func topology(_ spec: String) throws -> GPUCITopology.Topology { try GPUCITopology.TopologyLoader.load(spec) }
 }
+
+@Suite struct OwnEvictionTests {
+    /// `launch_workers` evicts without exclusions: topping one existing worker up to two on a
+    /// two-GPU runner whose other GPU is taken stops the existing (most recently used) one, and the
+    /// gateway never sees it.
+    @Test func launchWorkersCanEvictTheFixturesOwnWorker() throws {
+        let yaml = "topology: 2x24GB\ntests:\n"
+            + FixtureSemanticsTests.item("a.py::TestA::test_1[http]", model: "qwen-7b", backend: "http")
+            + FixtureSemanticsTests.item("b.py::TestB::test_1[http]", model: "llama-8b", backend: "http")
+            + FixtureSemanticsTests.item("c.py::TestC::test_1[http]", model: "llama-8b", backend: "http", workers: "{count: 2}")
+        let result = try SessionSimulatorTests.run(yaml, topology: "2x24GB")
+        #expect(result.tests.map(\.status) == [.passed, .passed, .failed])
+        #expect(result.tests[2].reason == "TimeoutError: gateway never saw llama-8b:http (evicted by this fixture's own launch_workers)")
+        #expect(result.evictedKeys.first == "llama-8b:http")
+    }
+}
