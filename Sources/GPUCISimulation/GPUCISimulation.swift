@@ -1,1 +1,0 @@
-// The GPUCISimulation layer; see Package.swift for where it sits.

@@ -1,0 +1,350 @@
+import Foundation
+import GPUCIPool
+import GPUCISupport
+
+/// Collects test items from a pytest tree the way pytest would, without running Python: arguments
+/// in the order given, directories recursively in name order, files `test_*.py` / `*_test.py`,
+/// classes `Test*` (without `__init__`) and functions `test*` in definition order, markers from
+/// decorators and `pytestmark` (function, class, module: closest first), `parametrize` expanded
+/// (first marker slowest, ids joined with `-`), then items of one class grouped by their class-scoped
+/// `setup_backend` parameter, as pytest's fixture reordering does.
+public enum PytestCollector {
+    /// pytest's default `norecursedirs`.
+    static let skippedDirectories: Set<String> = ["build", "dist", "node_modules", "venv", "CVS", "_darcs", "{arch}", "__pycache__"]
+
+    /// Items of `paths`, with node ids relative to the rootdir pytest would pick.
+    public static func collect(paths: [String]) throws(InputError) -> [TestItem] {
+        let fileManager = FileManager.default
+        var files: [String] = []
+        var seen: Set<String> = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError("no such file or directory", file: path)
+            }
+            let found = isDirectory.boolValue ? walk(URL(fileURLWithPath: path).standardizedFileURL.path) : [URL(fileURLWithPath: path).standardizedFileURL.path]
+            for file in found where seen.insert(file).inserted { files.append(file) }
+        }
+        let root = rootDirectory(for: paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        var items: [TestItem] = []
+        for file in files {
+            let relative = file.hasPrefix(root + "/") ? String(file.dropFirst(root.count + 1)) : file
+            let source = try AtomicFile.readText(file)
+            items += try collect(module: PythonModuleReader.read(source, file: relative), file: relative)
+        }
+        return items
+    }
+
+    /// Test files under `directory`, entries in name order, recursing into subdirectories where they sort.
+    static func walk(_ directory: String) -> [String] {
+        let fileManager = FileManager.default
+        guard let names = try? fileManager.contentsOfDirectory(atPath: directory) else { return [] }
+        var files: [String] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = directory + "/" + name
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                if !skippedDirectories.contains(name), !name.hasSuffix(".egg") { files += walk(path) }
+            } else if name.hasSuffix(".py"), name.hasPrefix("test_") || name.hasSuffix("_test.py") {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    /// The nearest ancestor of the arguments' common directory holding a pytest configuration file,
+    /// else that common directory.
+    static func rootDirectory(for paths: [String]) -> String {
+        let fileManager = FileManager.default
+        let directories = paths.map { path -> [String] in
+            var isDirectory: ObjCBool = false
+            let directory = fileManager.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+                ? path : (path as NSString).deletingLastPathComponent
+            return directory.split(separator: "/").map(String.init)
+        }
+        var common = directories.first ?? []
+        for parts in directories.dropFirst() {
+            common = Array(zip(common, parts).prefix { $0 == $1 }.map(\.0))
+        }
+        var candidate = common
+        while !candidate.isEmpty {
+            let path = "/" + candidate.joined(separator: "/")
+            for marker in ["pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"]
+            where fileManager.fileExists(atPath: path + "/" + marker) {
+                return path
+            }
+            candidate.removeLast()
+        }
+        return "/" + common.joined(separator: "/")
+    }
+
+    /// Items of one module whose node-id path is `file`.
+    public static func collect(module: PythonModule, file: String) throws(InputError) -> [TestItem] {
+        let moduleMarks = try marks(module.pytestmark, file: file, line: 1)
+        var classes: [String: PythonDefinition] = [:]
+        var items: [TestItem] = []
+        for definition in module.definitions {
+            switch definition.kind {
+            case .function where definition.name.hasPrefix("test"):
+                items += try expand(definition, prefix: file, inherited: moduleMarks, file: file)
+            case .classDef:
+                classes[definition.name] = definition
+                if definition.name.hasPrefix("Test") {
+                    items += try collectClass(definition, prefix: file, inherited: moduleMarks, file: file, classes: classes)
+                }
+            default: break
+            }
+        }
+        return items
+    }
+
+    /// The class and its bases defined earlier in the same module, most derived first (depth-first,
+    /// left to right, each once: Python's MRO for the usual single and non-diamond hierarchies).
+    static func lineage(_ definition: PythonDefinition, classes: [String: PythonDefinition]) -> [PythonDefinition] {
+        var order: [PythonDefinition] = []
+        var seen: Set<String> = []
+        func visit(_ node: PythonDefinition) {
+            guard seen.insert(node.name).inserted else { return }
+            order.append(node)
+            for base in node.bases {
+                if let parent = classes[base], parent.line < node.line { visit(parent) }
+            }
+        }
+        visit(definition)
+        return order
+    }
+
+    private static func collectClass(_ definition: PythonDefinition, prefix: String, inherited: [Mark],
+                                     file: String, classes: [String: PythonDefinition] = [:]) throws(InputError) -> [TestItem] {
+        let lineage = lineage(definition, classes: classes)
+        guard !lineage.contains(where: { $0.members.contains { $0.kind == .function && $0.name == "__init__" } }) else { return [] }
+        // pytest reads class marks along the MRO, base first (`get_unpacked_marks(consider_mro=True)`).
+        var classMarks: [Mark] = []
+        for ancestor in lineage.reversed() {
+            classMarks += try marks(ancestor.pytestmark, file: file, line: ancestor.line)
+                + marks(ancestor.decorators.reversed(), file: file, line: ancestor.line)
+        }
+        // Members: the most derived definition of each name; base classes' groups come first.
+        var claimed: Set<String> = []
+        var groups: [[PythonDefinition]] = []
+        for ancestor in lineage {
+            groups.append(ancestor.members.filter { claimed.insert($0.name).inserted })
+        }
+        let members = groups.reversed().flatMap { $0 }
+        let node = "\(prefix)::\(definition.name)"
+        var items: [TestItem] = []
+        for member in members {
+            switch member.kind {
+            case .function where member.name.hasPrefix("test"):
+                items += try expand(member, prefix: node, inherited: classMarks + inherited, file: file)
+            case .classDef where member.name.hasPrefix("Test"):
+                items += try collectClass(member, prefix: node, inherited: classMarks + inherited, file: file)
+            default: break
+            }
+        }
+        return groupByClassParameter(items)
+    }
+
+    /// Stable grouping by the `setup_backend` parameter within one class (pytest's reordering for a
+    /// class-scoped parametrized fixture).
+    static func groupByClassParameter(_ items: [TestItem]) -> [TestItem] {
+        var order: [String?] = []
+        var groups: [String?: [TestItem]] = [:]
+        for item in items {
+            let key = item.setupBackend
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(item)
+        }
+        return order.flatMap { groups[$0] ?? [] }
+    }
+
+    /// A pytest mark read from a decorator or `pytestmark`.
+    struct Mark {
+        var name: String
+        var args: [PythonValue]
+        var kwargs: [String: PythonValue]
+    }
+
+    private static func marks<S: Sequence>(_ values: S, file: String, line: Int) throws(InputError) -> [Mark] where S.Element == PythonValue {
+        var result: [Mark] = []
+        for value in values {
+            let dotted: String, args: [PythonValue], kwargs: [String: PythonValue]
+            switch value {
+            case let .name(name): (dotted, args, kwargs) = (name, [], [:])
+            case let .call(name, callArgs, callKwargs): (dotted, args, kwargs) = (name, callArgs, callKwargs)
+            default: continue
+            }
+            for prefix in ["pytest.mark.", "mark."] where dotted.hasPrefix(prefix) {
+                let name = String(dotted.dropFirst(prefix.count))
+                if !name.isEmpty, !name.contains(".") { result.append(Mark(name: name, args: args, kwargs: kwargs)) }
+                break
+            }
+        }
+        return result
+    }
+
+    /// Items of one test function: its markers (own first), its parametrize expansion.
+    private static func expand(_ function: PythonDefinition, prefix: String, inherited: [Mark],
+                               file: String) throws(InputError) -> [TestItem] {
+        let all = try marks(function.decorators.reversed(), file: file, line: function.line) + inherited
+        func fail(_ message: String) -> InputError {
+            InputError("\(function.name): \(message)", file: file, line: function.line)
+        }
+        var markers = TestMarkers()
+        if let mark = all.first(where: { $0.name == "model" }), let first = mark.args.first {
+            guard case let .string(model) = first else { throw fail("@pytest.mark.model needs a string literal") }
+            markers.model = model
+        }
+        markers.e2e = all.contains { $0.name == "e2e" }
+        if let mark = all.first(where: { $0.name == "workers" }) {
+            func count(_ key: String) throws(InputError) -> Int? {
+                switch mark.kwargs[key] {
+                case nil, .none?: return nil
+                case let .number(text)?:
+                    guard let value = Int(text), value >= 0 else { throw fail("workers(\(key)=\(text)) is not a count") }
+                    return value
+                default: throw fail("workers(\(key)=…) must be a whole number literal")
+                }
+            }
+            markers.workers = WorkersMarker(count: try count("count"), prefill: try count("prefill"), decode: try count("decode"))
+        }
+        if let mark = all.first(where: { $0.name == "gateway" }) {
+            var gateway = GatewayMarker()
+            if case let .string(policy)? = mark.kwargs["policy"] { gateway.policy = policy }
+            if case let .number(text)? = mark.kwargs["timeout"] {
+                guard let timeout = Double(text), timeout > 0 else { throw fail("gateway(timeout=\(text)) must be > 0") }
+                gateway.timeout = timeout
+            }
+            if let items = mark.kwargs["extra_args"]?.items {
+                gateway.extraArgs = items.compactMap { if case let .string(text) = $0 { text } else { nil } }
+            }
+            markers.gateway = gateway
+        }
+        // Each parametrize marker: its names, and per value (parameters by name, id).
+        var expansions: [[(params: [(String, ParamValue)], id: String)]] = []
+        for mark in all where mark.name == "parametrize" {
+            guard mark.args.count >= 2 || mark.kwargs["argvalues"] != nil else { throw fail("parametrize needs argnames and argvalues") }
+            let namesValue = mark.args.first ?? mark.kwargs["argnames"] ?? .other
+            let names: [String]
+            switch namesValue {
+            case let .string(text):
+                names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            case let .list(items), let .tuple(items):
+                names = items.compactMap { if case let .string(text) = $0 { text } else { nil } }
+            default: throw fail("parametrize argnames must be a string or a list of strings")
+            }
+            guard !names.isEmpty else { throw fail("parametrize has no argument names") }
+            guard let values = (mark.args.count >= 2 ? mark.args[1] : mark.kwargs["argvalues"])?.items else {
+                throw fail("parametrize argvalues must be a list or tuple literal")
+            }
+            let explicitIDs = mark.kwargs["ids"]?.items?.map { value -> String? in
+                if case let .string(text) = value { text } else { nil }
+            }
+            var markerValues: [ParamValue] = []
+            var expansion: [(params: [(String, ParamValue)], id: String)] = []
+            for (index, raw) in values.enumerated() {
+                var value = raw
+                var explicitID: String?
+                if case let .call(callee, args, kwargs) = raw, callee == "pytest.param" {
+                    value = names.count == 1 ? (args.first ?? .other) : .tuple(args)
+                    if case let .string(text)? = kwargs["id"] { explicitID = text }
+                }
+                var params: [(String, ParamValue)] = []
+                var ids: [String] = []
+                if names.count == 1 {
+                    let text = idText(value) ?? "\(names[0])\(index)"
+                    params.append((names[0], .scalar(text)))
+                    ids.append(text)
+                    markerValues.append(.scalar(text))
+                } else {
+                    guard let parts = value.items, parts.count == names.count else {
+                        throw fail("parametrize value \(index + 1) does not have \(names.count) items for \(names.joined(separator: ","))")
+                    }
+                    var texts: [String] = []
+                    for (name, part) in zip(names, parts) {
+                        let text = idText(part) ?? "\(name)\(index)"
+                        params.append((name, .scalar(text)))
+                        texts.append(text)
+                    }
+                    ids += texts
+                    markerValues.append(.tuple(texts))
+                }
+                let id = explicitID ?? explicitIDs.flatMap { index < $0.count ? $0[index] : nil } ?? ids.joined(separator: "-")
+                expansion.append((params, id))
+            }
+            let indirect: Bool
+            switch mark.kwargs["indirect"] {
+            case .bool(true)?: indirect = true
+            case let .list(items)?, let .tuple(items)?: indirect = !items.isEmpty
+            default: indirect = false
+            }
+            markers.parametrize.append(ParametrizeMarker(argnames: names.joined(separator: ","), values: markerValues, indirect: indirect))
+            expansions.append(expansion)
+        }
+        let (uses, gateways) = bodyCalls(function.body)
+        var combinations: [(params: [(String, ParamValue)], ids: [String])] = [([], [])]
+        for expansion in expansions {
+            var next: [(params: [(String, ParamValue)], ids: [String])] = []
+            for combination in combinations {
+                for value in expansion { next.append((combination.params + value.params, combination.ids + [value.id])) }
+            }
+            combinations = next
+        }
+        if expansions.contains(where: \.isEmpty) { return [] }
+        var ids = combinations.map { $0.ids.isEmpty ? "" : "[\($0.ids.joined(separator: "-"))]" }
+        var counts: [String: Int] = [:]
+        for id in ids { counts[id, default: 0] += 1 }
+        var used: [String: Int] = [:]
+        for index in ids.indices where (counts[ids[index]] ?? 0) > 1 {
+            let base = String(ids[index].dropFirst().dropLast())
+            ids[index] = "[\(base)\(used[base, default: 0])]"
+            used[base, default: 0] += 1
+        }
+        return zip(combinations, ids).map { combination, suffix in
+            var params: [String: ParamValue] = [:]
+            for (name, value) in combination.params { params[name] = value }
+            return TestItem(id: "\(prefix)::\(function.name)\(suffix)", markers: markers, params: params,
+                            uses: uses, gatewayModes: gateways)
+        }
+    }
+
+    /// pytest's id text for a literal; `nil` for values pytest names `argnameN`.
+    static func idText(_ value: PythonValue) -> String? {
+        switch value {
+        case let .string(text): text
+        case let .number(text): text
+        case let .bool(flag): flag ? "True" : "False"
+        case .none: "None"
+        default: nil
+        }
+    }
+
+    /// `model_pool.get("model", ConnectionMode.X)` calls and `igw_mode=True` in a test body.
+    static func bodyCalls(_ body: [[PythonToken]]) -> ([WorkerUse], [GatewayMode]) {
+        var uses: [WorkerUse] = []
+        var igw = false
+        for tokens in body {
+            for index in tokens.indices {
+                if tokens[index] == .name("igw_mode"), index + 2 < tokens.count, tokens[index + 1] == .op("="),
+                   tokens[index + 2] == .name("True") {
+                    igw = true
+                }
+                guard tokens[index] == .name("model_pool"), index + 3 < tokens.count, tokens[index + 1] == .op("."),
+                      tokens[index + 2] == .name("get"), tokens[index + 3] == .op("(")
+                else { continue }
+                var parser = PythonExpressionParser(tokens, from: index)
+                guard case let .call(_, args, kwargs) = parser.parseSingle(), case let .string(model)? = args.first else { continue }
+                var mode = ConnectionMode.http
+                let modeValue = args.count > 1 ? args[1] : kwargs["mode"]
+                switch modeValue {
+                case let .name(name)?: mode = name.lowercased().hasSuffix("grpc") ? .grpc : .http
+                case let .string(text)?: mode = ConnectionMode(rawValue: text.lowercased()) ?? .http
+                default: break
+                }
+                uses.append(WorkerUse(model: model, mode: mode))
+            }
+        }
+        return (uses, igw ? [.igw] : [])
+    }
+}

@@ -1,0 +1,78 @@
+import GPUCIAllocation
+import GPUCIPool
+import GPUCISupport
+import GPUCITopology
+
+/// How `gpuci simulate` places workers: the CLI's `--allocation` words.
+public enum AllocationPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Pre-launch requirements sorted first-fit decreasing by memory (the pool before #16618).
+    case ffd
+    /// Pre-launch in first-seen test order (the reference at the anchor).
+    case ordered
+    /// First-seen order with topology-aware placement.
+    case topology
+
+    /// The pool's placement policy for this choice.
+    public var placement: PlacementPolicy { self == .topology ? .topology : .reference }
+}
+
+/// Simulates a whole pytest session of the gateway e2e suite on a virtual clock.
+///
+///     let scenario = try ScenarioParser.load(path: "Scenarios/gateway-e2e.yaml")
+///     let result = try SessionSimulator.run(scenario, topology: TopologyLoader.load("4x23028MiB"),
+///                                           catalog: ModelCatalog.bundled())
+///     result.evictedKeys   // which worker went when
+public enum SessionSimulator {
+    /// Runs `scenario` on `topology` with the scenario's model overrides applied to `catalog`.
+    ///
+    /// - Throws: `InputError` when the scenario names an unknown model or backend, or a test asks
+    ///   for two gateway modes. A test that needs more GPUs than the runner has is not an error:
+    ///   the result carries `collectionError` (the reference aborts collection) and runs nothing.
+    public static func run(_ scenario: Scenario, topology: Topology, catalog: ModelCatalog,
+                           eviction: EvictionPolicy = .mru, allocation: AllocationPolicy = .ordered) throws(InputError) -> SessionResult {
+        let catalog = catalog.replacing(scenario.models.map { $0.applied(to: catalog[$0.id]) })
+        try ScenarioValidator.validate(scenario, catalog: catalog)
+        let scan = CollectionScan(items: scenario.tests) { catalog[$0]?.tp }
+        let overridden = scenario.environmentRequirements(catalog: catalog)
+        // SKIP_MODEL_POOL, or an override naming no known model: a pool without GPUs (§4.5).
+        let withoutGPUs = scenario.skipsModelPool || overridden?.isEmpty == true
+        let requirements = withoutGPUs ? [] : overridden ?? scan.requirements
+        var result = SessionResult(
+            scenario: scenario.name, topology: topology.name,
+            gpuNames: topology.devices.map { $0.model },
+            eviction: eviction.rawValue, allocation: allocation.rawValue,
+            requirements: requirements.map(\.key), maxTestGPUs: scan.maxTestGPUs, maxTestName: scan.maxTestName,
+            events: [], tests: [], processedEvents: 0)
+        if !scenario.skipsModelPool {
+            do {
+                try scan.validate(availableGPUs: topology.devices.count)
+            } catch {
+                result.collectionError = error.description
+                return result
+            }
+        }
+        var engine = SessionEngine(scenario: scenario, catalog: catalog, topology: topology,
+                                   eviction: eviction, allocation: allocation, requirements: requirements,
+                                   withoutGPUs: withoutGPUs)
+        engine.runSession()
+        result.events = engine.log.sorted { $0.time != $1.time ? $0.time < $1.time : $0.seq < $1.seq }
+        result.tests = engine.outcomes
+        result.processedEvents = engine.processed
+        result.workerWait = engine.workerWait
+        result.gatewayWait = engine.gatewayWait
+        return result
+    }
+
+    /// Loads the topology (`override` or the scenario's) and the bundled catalog, then runs.
+    public static func run(_ scenario: Scenario, topologyOverride: String? = nil, eviction: EvictionPolicy = .mru,
+                           allocation: AllocationPolicy = .ordered) throws(InputError) -> SessionResult {
+        let reference = topologyOverride ?? scenario.topology
+        let topology: Topology
+        do {
+            topology = try TopologyLoader.load(reference)
+        } catch {
+            throw InputError("topology '\(reference)': \(error.message)", at: error.location ?? SourceLocation(file: scenario.file, key: "topology"))
+        }
+        return try run(scenario, topology: topology, catalog: ModelCatalog.bundled(), eviction: eviction, allocation: allocation)
+    }
+}

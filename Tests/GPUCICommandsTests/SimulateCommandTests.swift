@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+@testable import GPUCICommands
+
+/// `gpuci simulate` and `gpuci scenario` through the built executable.
+@Suite struct SimulateCommandTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func gpuci(_ arguments: [String]) throws -> Run {
+        let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
+        let candidates = [testBinary.deletingLastPathComponent().appendingPathComponent("gpuci"),
+                          root.appendingPathComponent(".build/debug/gpuci")]
+        let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                                      "gpuci executable not built")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryFile(_ name: String, _ text: String? = nil) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-simulate-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent(name).path
+        if let text { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) }
+        return path
+    }
+
+    @Test func benchmarksJobAsJSON() throws {
+        let run = try Self.gpuci(["simulate", "gateway-benchmarks", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["requirements"] as? [String] == ["llama-8b:http:prefill_0", "llama-8b:http:prefill_1",
+                                                        "llama-8b:http:decode_0", "llama-8b:http:decode_1"])
+        let maxTest = try #require(object["maxTestGPUs"] as? [String: Any])
+        #expect(maxTest["gpus"] as? Int == 4)
+        #expect(maxTest["test"] as? String == "benchmarks/test_pd_perf.py::TestPDPerf::test_pd_perf[pd]")
+        #expect(object["launches"] as? Int == 12)
+        #expect(object["evictions"] as? Int == 8)
+        let events = try #require(object["events"] as? [[String: Any]])
+        #expect(events.allSatisfy { $0["t"] is Double || $0["t"] is Int })
+        #expect(Set(events.compactMap { $0["kind"] as? String }).isSuperset(of: ["launch", "ready", "evict", "testStart", "testEnd", "gatewayStart", "gatewayStop"]))
+        #expect(try Self.gpuci(["simulate", "gateway-benchmarks", "--format", "json"]).stdout == run.stdout)
+    }
+
+    @Test func writesTraceSVGAndHTML() throws {
+        let trace = try Self.temporaryFile("t.json"), svg = try Self.temporaryFile("g.svg"), html = try Self.temporaryFile("g.html")
+        let run = try Self.gpuci(["simulate", "Scenarios/gateway-e2e.yaml", "--topology", "4x23028MiB",
+                                  "--trace", trace, "--svg", svg, "--html", html])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("launches"))
+        #expect(run.stdout.contains("GPU busy"))
+        let traceObject = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: trace))) as? [String: Any]
+        #expect((traceObject?["traceEvents"] as? [Any])?.isEmpty == false)
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))
+    }
+
+    @Test func comparesCombinations() throws {
+        let run = try Self.gpuci(["simulate", "gateway-benchmarks", "--topology", "a10-4,h200-8", "--eviction", "mru,belady"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix("topology"))
+        #expect(lines[1].hasPrefix("a10-4") && lines[1].contains("mru"))
+        #expect(lines[4].hasPrefix("h200-8") && lines[4].contains("belady"))
+        let json = try Self.gpuci(["simulate", "gateway-benchmarks", "--topology", "a10-4,h200-8", "--eviction", "mru,belady", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 4)
+        #expect(rows.map { $0["eviction"] as? String } == ["mru", "belady", "mru", "belady"])
+    }
+
+    @Test func malformedScenariosFailWithTheirLine() throws {
+        let cases: [(String, String, [String])] = [
+            ("unknown-model.yaml", """
+            topology: 4x24GB
+            tests:
+              - id: a.py::TestA::test_a[http]
+                markers: {model: llama-800b, parametrize: [{argnames: setup_backend, values: [http]}]}
+                params: {setup_backend: http}
+            """, [":3:", "a.py::TestA::test_a[http]", "unknown model 'llama-800b'"]),
+            ("unknown-backend.yaml", """
+            topology: 4x24GB
+            tests:
+              - id: a.py::TestA::test_a[tpu]
+                markers: {e2e: true, parametrize: [{argnames: setup_backend, values: [tpu]}]}
+                params: {setup_backend: tpu}
+            """, [":3:", "unknown backend 'tpu'"]),
+            ("two-modes.yaml", """
+            topology: 4x24GB
+            tests:
+              - id: a.py::TestA::test_a[grpc]
+                markers: {e2e: true, parametrize: [{argnames: setup_backend, values: [grpc]}]}
+                params: {setup_backend: grpc}
+                gateways: [igw]
+            """, [":3:", "exactly one mode"]),
+            ("negative.yaml", "topology: 4x24GB\ntests:\n  - id: a.py::test_a\n    seconds: -5\n", [":4:", "seconds", "≥ 0"]),
+            ("bad.yaml", "topology: 4x24GB\ntests: [\n  {id: a.py::test_a\n", ["bad.yaml:", "not valid YAML"]),
+            ("too-big.yaml", """
+            topology: 4x24GB
+            tests:
+              - id: a.py::TestBig::test_big[http]
+                markers: {model: llama-8b, workers: {count: 6}, parametrize: [{argnames: setup_backend, values: [http]}]}
+                params: {setup_backend: http}
+            """, ["GPU REQUIREMENTS EXCEEDED", "Test 'a.py::TestBig::test_big[http]' requires 6 GPUs", "Available: 4 GPUs"]),
+        ]
+        for (name, text, expected) in cases {
+            let path = try Self.temporaryFile(name, text)
+            let run = try Self.gpuci(["simulate", path])
+            #expect(run.status != 0, "\(name) should fail")
+            for fragment in expected {
+                #expect(run.stderr.contains(fragment), "\(name): '\(fragment)' not in: \(run.stderr)")
+            }
+            #expect(!run.stderr.contains("Fatal error"))
+        }
+    }
+
+    @Test func badOptionsAreRejected() throws {
+        #expect(try Self.gpuci(["simulate", "gateway-e2e", "--eviction", "fifo"]).stderr.contains("unknown eviction policy 'fifo'"))
+        #expect(try Self.gpuci(["simulate", "gateway-e2e", "--allocation", "random"]).status != 0)
+        #expect(try Self.gpuci(["simulate", "no-such-scenario"]).stderr.contains("no bundled scenario"))
+        #expect(try Self.gpuci(["simulate", "gateway-e2e", "--eviction", "mru,lru", "--svg", "/tmp/x.svg"]).status != 0)
+    }
+
+    @Test func parsesAsRoot() throws {
+        let command = try GPUCI.parseAsRoot(["simulate", "s.yaml", "--topology", "a10-4", "--eviction", "belady", "--allocation", "ffd", "--format", "json"])
+        let simulate = try #require(command as? SimulateCommand)
+        #expect(simulate.scenario == "s.yaml")
+        #expect(simulate.eviction == "belady")
+        #expect(simulate.format == .json)
+    }
+}

@@ -1,0 +1,1 @@
+"""genai-bench runner fixture (not collected: not a test module)."""
