@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "GPUCITopologyTests", dependencies: ["GPUCITopology"]),
         .testTarget(name: "GPUCIAllocationTests", dependencies: ["GPUCIAllocation"]),
         .testTarget(name: "GPUCIPoolTests", dependencies: ["GPUCIPool"]),
-        .testTarget(name: "GPUCISimulationTests", dependencies: ["GPUCISimulation"]),
+        .testTarget(name: "GPUCISimulationTests", dependencies: ["GPUCISimulation"], exclude: ["Fixtures"]),
         .testTarget(name: "GPUCIPlannerTests", dependencies: ["GPUCIPlanner"]),
         .testTarget(name: "GPUCIHistoryTests", dependencies: ["GPUCIHistory"]),
         .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),
