@@ -1,3 +1,4 @@
+import GPUCISupport
 /// Seeded random traces for benchmarks and tests: alloc/release mixes over a mixed-memory node farm.
 ///
 /// GPUs come in boards of 8 of one kind (A10 23,028 MiB, H100 81,559 MiB, 80 GB, H200

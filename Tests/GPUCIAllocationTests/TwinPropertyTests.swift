@@ -1,3 +1,4 @@
+import GPUCISupport
 import GPUCIAllocation
 import Testing
 

@@ -1,3 +1,4 @@
+import GPUCISupport
 import Foundation
 import Testing
 
@@ -72,15 +73,5 @@ struct HistoryRunTree {
     }
 }
 
-/// SplitMix64: seeded randomness for test inputs.
-struct HistoryRunRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Seeded randomness so random inputs repeat exactly.
+typealias HistoryRunRandom = SplitMix64

@@ -1,3 +1,4 @@
+import GPUCISupport
 import Foundation
 
 /// Locates the bundled example data of this checkout.
@@ -9,17 +10,5 @@ enum SharedData {
     }
 }
 
-/// SplitMix64: a small seeded generator so that property tests are reproducible.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Seeded randomness so random inputs repeat exactly.
+typealias SeededRandom = SplitMix64
