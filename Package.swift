@@ -42,7 +42,7 @@ let package = Package(
         .systemLibrary(name: "CHwloc", pkgConfig: "hwloc", providers: [.apt(["libhwloc-dev"])]),
         .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
 
-        .target(name: "GPUCISupport", swiftSettings: swiftSettings),
+        .target(name: "GPUCISupport", dependencies: ["Yams"], swiftSettings: swiftSettings),
         // The bundled data lives at the package root (Topologies/, Scenarios/) where users
         // find it; this target only copies it next to the executable.
         .target(

@@ -1,5 +1,4 @@
 import GPUCISupport
-import Yams
 
 /// How CI runs one suite: partition count, runner label, step timeout.
 public struct SuiteConfig: Sendable, Hashable, Codable {
@@ -62,57 +61,27 @@ public struct SuitesConfig: Sendable, Hashable {
     ///
     /// - Throws: `InputError` with the line and key of the first problem.
     public static func parse(_ text: String, file: String) throws(InputError) -> SuitesConfig {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw yamlError(error, file: file)
-        } catch {
-            throw InputError("cannot read YAML: \(error)", file: file)
-        }
-        guard let root, let mapping = root.mapping else {
-            throw InputError("expected a mapping with a `suites` list", file: file, line: root?.mark?.line)
-        }
-        try checkKeys(mapping, allowed: ["defaults", "suites"], file: file, path: "")
-        var defaults = Fields()
-        if let node = mapping["defaults"] {
-            guard let defaultsMapping = node.mapping else {
-                throw InputError("expected a mapping", file: file, line: node.mark?.line, key: "defaults")
-            }
-            try checkKeys(defaultsMapping, allowed: ["partitions", "runner", "timeoutMinutes", "perFileTimeoutSeconds"], file: file, path: "defaults")
-            defaults = try Fields(defaultsMapping, file: file, path: "defaults")
-        }
-        guard let suitesNode = mapping["suites"] else {
-            throw InputError("missing the `suites` list", file: file, line: root.mark?.line, key: "suites")
-        }
-        guard let sequence = suitesNode.sequence else {
-            throw InputError("expected a list of suites", file: file, line: suitesNode.mark?.line, key: "suites")
-        }
+        let root = try YAMLNode.parse(text, file: file)
+        let map = try root.mapping(allowed: ["defaults", "suites"], what: "a suites file with a `suites` list")
+        let defaults = try map["defaults"].map { node throws(InputError) in
+            try Fields(node.mapping(allowed: ["partitions", "runner", "timeoutMinutes", "perFileTimeoutSeconds"]))
+        } ?? Fields()
         var suites: [SuiteConfig] = []
         var seen: [SuiteKey: Int] = [:]
-        for (index, node) in sequence.enumerated() {
-            let path = "suites[\(index)]"
-            let line = node.mark?.line
-            guard let entry = node.mapping else { throw InputError("expected a mapping", file: file, line: line, key: path) }
-            try checkKeys(entry, allowed: ["backend", "suite", "nightly", "partitions", "runner", "timeoutMinutes", "perFileTimeoutSeconds", "source"], file: file, path: path)
-            let backend = try string(entry, "backend", file: file, path: path)
-            guard let backend, RegistrationReader.backends.contains(backend) else {
-                throw InputError("expected backend to be one of \(RegistrationReader.backends.joined(separator: ", "))", file: file, line: line, key: "\(path).backend")
+        for (index, node) in try map.required("suites").sequence(of: "suites").enumerated() {
+            let entry = try node.mapping(allowed: ["backend", "suite", "nightly", "partitions", "runner", "timeoutMinutes",
+                                                   "perFileTimeoutSeconds", "source"])
+            let backendNode = try entry.required("backend")
+            let backend = try backendNode.string()
+            guard RegistrationReader.backends.contains(backend) else {
+                throw backendNode.error("expected backend to be one of \(RegistrationReader.backends.joined(separator: ", ")), found \(backendNode.found)")
             }
-            guard let suite = try string(entry, "suite", file: file, path: path) else {
-                throw InputError("missing suite", file: file, line: line, key: "\(path).suite")
-            }
-            var nightly = false
-            if let node = entry["nightly"] {
-                guard let flag = node.bool else {
-                    throw InputError("expected true or false", file: file, line: node.mark?.line, key: "\(path).nightly")
-                }
-                nightly = flag
-            }
-            let fields = try Fields(entry, file: file, path: path)
+            let suite = try entry.required("suite").string()
+            let nightly = try entry["nightly"]?.bool() ?? false
+            let fields = try Fields(entry)
             let key = SuiteKey(backend: backend, suite: suite, nightly: nightly)
             if let previous = seen[key] {
-                throw InputError("\(key) is already configured at suites[\(previous)]", file: file, line: line, key: path)
+                throw node.error("\(key) is already configured at suites[\(previous)]")
             }
             seen[key] = index
             suites.append(SuiteConfig(
@@ -121,7 +90,7 @@ public struct SuitesConfig: Sendable, Hashable {
                 runner: fields.runner ?? defaults.runner ?? "",
                 timeoutMinutes: fields.timeoutMinutes ?? defaults.timeoutMinutes ?? 30,
                 perFileTimeoutSeconds: fields.perFileTimeoutSeconds ?? defaults.perFileTimeoutSeconds,
-                source: try string(entry, "source", file: file, path: path)))
+                source: try entry["source"]?.string()))
         }
         return SuitesConfig(suites: suites)
     }
@@ -135,46 +104,11 @@ public struct SuitesConfig: Sendable, Hashable {
 
         init() {}
 
-        init(_ mapping: Node.Mapping, file: String, path: String) throws(InputError) {
-            partitions = try SuitesConfig.positiveInt(mapping, "partitions", file: file, path: path)
-            runner = try SuitesConfig.string(mapping, "runner", file: file, path: path)
-            timeoutMinutes = try SuitesConfig.positiveInt(mapping, "timeoutMinutes", file: file, path: path)
-            perFileTimeoutSeconds = try SuitesConfig.positiveInt(mapping, "perFileTimeoutSeconds", file: file, path: path)
-        }
-    }
-
-    private static func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, file: String, path: String) throws(InputError) {
-        for (keyNode, _) in mapping {
-            guard let name = keyNode.string, allowed.contains(name) else {
-                let prefix = path.isEmpty ? "" : "\(path)."
-                throw InputError("unknown key '\(keyNode.string ?? "?")' (expected one of \(allowed.sorted().joined(separator: ", ")))",
-                                 file: file, line: keyNode.mark?.line, key: prefix + (keyNode.string ?? "?"))
-            }
-        }
-    }
-
-    private static func string(_ mapping: Node.Mapping, _ name: String, file: String, path: String) throws(InputError) -> String? {
-        guard let node = mapping[name] else { return nil }
-        guard let text = node.scalar?.string, !text.isEmpty else {
-            throw InputError("expected a non-empty string", file: file, line: node.mark?.line, key: "\(path).\(name)")
-        }
-        return text
-    }
-
-    private static func positiveInt(_ mapping: Node.Mapping, _ name: String, file: String, path: String) throws(InputError) -> Int? {
-        guard let node = mapping[name] else { return nil }
-        guard let value = node.int, value >= 1, value <= 100_000 else {
-            throw InputError("expected a whole number from 1 to 100000", file: file, line: node.mark?.line, key: "\(path).\(name)")
-        }
-        return value
-    }
-
-    private static func yamlError(_ error: YamlError, file: String) -> InputError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return InputError("invalid YAML: \(problem)", file: file, line: mark.line, column: mark.column)
-        default:
-            return InputError("invalid YAML: \(error)", file: file)
+        init(_ map: YAMLMapping) throws(InputError) {
+            partitions = try map["partitions"]?.int(range: 1...100_000)
+            runner = try map["runner"]?.string()
+            timeoutMinutes = try map["timeoutMinutes"]?.int(range: 1...100_000)
+            perFileTimeoutSeconds = try map["perFileTimeoutSeconds"]?.int(range: 1...100_000)
         }
     }
 }

@@ -14,22 +14,22 @@ public enum ScenarioParser {
 
     /// Parses scenario text; `file` labels errors.
     public static func parse(_ text: String, file: String) throws(InputError) -> Scenario {
-        let root = try LocatedNode.parse(text, file: file)
+        let root = try YAMLNode.parse(text, file: file)
         var scenario = Scenario(name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
                                 topology: "", tests: [], file: file)
         var sawTopology = false, sawTests = false
         for (key, value) in try root.mapping(allowed: ["name", "topology", "models", "timing", "env", "tests"],
                                              what: "a scenario") {
             switch key {
-            case "name": scenario.name = try value.string(what: "scenario name")
+            case "name": scenario.name = try value.string(allowEmpty: true, what: "scenario name")
             case "topology":
                 scenario.topology = try value.string(what: "a topology reference such as a10-4 or 4x23028MiB")
                 sawTopology = true
-            case "models": scenario.models = try value.sequence(what: "model overrides").map(parseModel)
+            case "models": scenario.models = try value.sequence(of: "model overrides").map(parseModel)
             case "timing": scenario.timing = try parseTiming(value)
             case "env": scenario.env = try parseEnv(value)
             case "tests":
-                scenario.tests = try value.sequence(what: "collected test items").map(parseItem)
+                scenario.tests = try value.sequence(of: "collected test items").map(parseItem)
                 sawTests = true
             default: break
             }
@@ -46,7 +46,7 @@ public enum ScenarioParser {
         return scenario
     }
 
-    private static func parseModel(_ node: LocatedNode) throws(InputError) -> ModelOverride {
+    private static func parseModel(_ node: YAMLNode) throws(InputError) -> ModelOverride {
         var model = ModelOverride(id: "", line: node.line)
         for (key, value) in try node.mapping(allowed: ["id", "hfPath", "memoryGB", "tp", "features", "startupSeconds"],
                                              what: "a model override") {
@@ -54,15 +54,11 @@ public enum ScenarioParser {
             case "id": model.id = try value.string(what: "model id")
             case "hfPath": model.hfPath = try value.string(what: "Hugging Face path")
             case "memoryGB":
-                let gb = try value.double(what: "memory in GB")
-                guard gb > 0 else { throw value.error("expected memory in GB > 0, got \(gb)") }
-                model.memoryGB = gb
+                model.memoryGB = try value.positiveDouble(what: "memory in GB")
             case "tp":
-                let tp = try value.int(what: "tensor-parallel size")
-                guard tp >= 1 else { throw value.error("expected tp ≥ 1, got \(tp)") }
-                model.tp = tp
-            case "features": model.features = try value.sequence(what: "feature tags").map { v throws(InputError) in try v.string(what: "feature") }
-            case "startupSeconds": model.startupSeconds = try value.seconds(what: "startup seconds")
+                model.tp = try value.int(range: 1..., what: "tensor-parallel size")
+            case "features": model.features = try value.sequence(of: "feature tags").map { v throws(InputError) in try v.string(what: "feature") }
+            case "startupSeconds": model.startupSeconds = try value.double(range: 0..., what: "startup seconds")
             default: break
             }
         }
@@ -70,7 +66,7 @@ public enum ScenarioParser {
         return model
     }
 
-    private static func parseTiming(_ node: LocatedNode) throws(InputError) -> TimingModel {
+    private static func parseTiming(_ node: YAMLNode) throws(InputError) -> TimingModel {
         var timing = TimingModel()
         let keys = ["workerStartup", "startupFormula", "healthCheckInterval", "launchStagger", "initialGrace",
                     "spawnSeconds", "terminateSeconds", "gatewayStartup", "testSeconds", "startupTimeout"]
@@ -78,12 +74,12 @@ public enum ScenarioParser {
             switch key {
             case "workerStartup":
                 for (model, seconds) in try value.mapping(what: "model id → startup seconds") {
-                    timing.workerStartup[model] = try seconds.seconds(what: "startup seconds of \(model)")
+                    timing.workerStartup[model] = try seconds.double(range: 0..., what: "startup seconds of \(model)")
                 }
             case "startupFormula":
                 var formula = StartupFormula(base: 0)
                 for (part, number) in try value.mapping(allowed: ["base", "perGB", "perTP"], what: "base, perGB, perTP") {
-                    let seconds = try number.seconds(what: part)
+                    let seconds = try number.double(range: 0..., what: part)
                     switch part {
                     case "base": formula.base = seconds
                     case "perGB": formula.perGB = seconds
@@ -92,24 +88,23 @@ public enum ScenarioParser {
                 }
                 timing.startupFormula = formula
             case "healthCheckInterval":
-                timing.healthCheckInterval = try value.seconds(what: "health-check interval")
-                guard timing.healthCheckInterval > 0 else { throw value.error("expected a health-check interval > 0") }
-            case "launchStagger": timing.launchStagger = try value.seconds(what: "launch stagger")
-            case "initialGrace": timing.initialGrace = try value.seconds(what: "initial grace")
-            case "spawnSeconds": timing.spawnSeconds = try value.seconds(what: "spawn cost")
-            case "terminateSeconds": timing.terminateSeconds = try value.seconds(what: "terminate cost")
-            case "gatewayStartup": timing.gatewayStartup = try value.seconds(what: "gateway startup")
-            case "testSeconds": timing.testSeconds = try value.seconds(what: "default test duration")
-            case "startupTimeout": timing.startupTimeout = try value.seconds(what: "startup timeout")
+                timing.healthCheckInterval = try value.positiveDouble(what: "health-check interval in seconds")
+            case "launchStagger": timing.launchStagger = try value.double(range: 0..., what: "launch stagger")
+            case "initialGrace": timing.initialGrace = try value.double(range: 0..., what: "initial grace")
+            case "spawnSeconds": timing.spawnSeconds = try value.double(range: 0..., what: "spawn cost")
+            case "terminateSeconds": timing.terminateSeconds = try value.double(range: 0..., what: "terminate cost")
+            case "gatewayStartup": timing.gatewayStartup = try value.double(range: 0..., what: "gateway startup")
+            case "testSeconds": timing.testSeconds = try value.double(range: 0..., what: "default test duration")
+            case "startupTimeout": timing.startupTimeout = try value.double(range: 0..., what: "startup timeout")
             default: break
             }
         }
         return timing
     }
 
-    private static func parseEnv(_ node: LocatedNode) throws(InputError) -> [String: String] {
+    private static func parseEnv(_ node: YAMLNode) throws(InputError) -> [String: String] {
         var env: [String: String] = [:]
-        for entry in try node.sequence(what: "environment variables that are set, NAME or NAME=value") {
+        for entry in try node.sequence(of: "environment variables that are set, NAME or NAME=value") {
             let text = try entry.string(what: "NAME or NAME=value")
             let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
@@ -121,7 +116,7 @@ public enum ScenarioParser {
         return env
     }
 
-    private static func parseItem(_ node: LocatedNode) throws(InputError) -> TestItem {
+    private static func parseItem(_ node: YAMLNode) throws(InputError) -> TestItem {
         var item = TestItem(id: "", line: node.line)
         for (key, value) in try node.mapping(allowed: ["id", "markers", "params", "seconds", "uses", "gateways"],
                                              what: "a test item") {
@@ -133,12 +128,10 @@ public enum ScenarioParser {
                     item.params[name] = try parseParamValue(param)
                 }
             case "seconds":
-                let seconds = try value.double(what: "test duration in seconds")
-                guard seconds >= 0 else { throw value.error("expected a test duration ≥ 0, got \(seconds)") }
-                item.seconds = seconds
-            case "uses": item.uses = try value.sequence(what: "model_pool.get calls").map(parseUse)
+                item.seconds = try value.double(range: 0..., what: "test duration in seconds")
+            case "uses": item.uses = try value.sequence(of: "model_pool.get calls").map(parseUse)
             case "gateways":
-                let nodes = value.node.sequence != nil ? try value.sequence(what: "gateway modes") : [value]
+                let nodes = value.isSequence ? try value.sequence(of: "gateway modes") : [value]
                 item.gatewayModes = try nodes.map { mode throws(InputError) in
                     let name = try mode.string(what: "gateway mode")
                     guard let parsed = GatewayMode(rawValue: name) else {
@@ -156,7 +149,7 @@ public enum ScenarioParser {
         return item
     }
 
-    private static func parseUse(_ node: LocatedNode) throws(InputError) -> WorkerUse {
+    private static func parseUse(_ node: YAMLNode) throws(InputError) -> WorkerUse {
         var use = WorkerUse(model: "")
         for (key, value) in try node.mapping(allowed: ["model", "mode"], what: "a model_pool.get call") {
             if key == "model" { use.model = try value.string(what: "model id") }
@@ -170,15 +163,15 @@ public enum ScenarioParser {
         return use
     }
 
-    private static func parseParamValue(_ node: LocatedNode) throws(InputError) -> ParamValue {
-        if node.node.sequence != nil {
-            return .tuple(try node.sequence(what: "tuple").map { v throws(InputError) in try v.string(what: "tuple item") })
+    private static func parseParamValue(_ node: YAMLNode) throws(InputError) -> ParamValue {
+        if node.isSequence {
+            return .tuple(try node.sequence(of: "tuple items").map { v throws(InputError) in try v.string(allowEmpty: true, what: "tuple item") })
         }
         if node.isNull { return .scalar("None") }
-        return .scalar(try node.string(what: "parameter value"))
+        return .scalar(try node.string(allowEmpty: true, what: "parameter value"))
     }
 
-    private static func parseMarkers(_ node: LocatedNode) throws(InputError) -> TestMarkers {
+    private static func parseMarkers(_ node: YAMLNode) throws(InputError) -> TestMarkers {
         var markers = TestMarkers()
         for (key, value) in try node.mapping(allowed: ["model", "e2e", "slow", "backend", "workers", "gateway", "parametrize"],
                                              what: "markers") {
@@ -190,8 +183,7 @@ public enum ScenarioParser {
                 if value.isNull { break }
                 var workers = WorkersMarker()
                 for (field, number) in try value.mapping(allowed: ["count", "prefill", "decode"], what: "workers(count, prefill, decode)") {
-                    let count: Int? = number.isNull ? nil : try number.int(what: field)
-                    if let count, count < 0 { throw number.error("expected \(field) ≥ 0, got \(count)") }
+                    let count: Int? = number.isNull ? nil : try number.int(range: 0..., what: field)
                     switch field {
                     case "count": workers.count = count
                     case "prefill": workers.prefill = count
@@ -208,33 +200,31 @@ public enum ScenarioParser {
                     case "policy": gateway.policy = try setting.string(what: "routing policy")
                     case "timeout":
                         if !setting.isNull {
-                            let timeout = try setting.double(what: "gateway timeout in seconds")
-                            guard timeout > 0 else { throw setting.error("expected a gateway timeout > 0, got \(timeout)") }
-                            gateway.timeout = timeout
+                            gateway.timeout = try setting.positiveDouble(what: "gateway timeout in seconds")
                         }
                     default:
                         if !setting.isNull {
-                            gateway.extraArgs = try setting.sequence(what: "extra arguments").map { v throws(InputError) in try v.string(what: "argument") }
+                            gateway.extraArgs = try setting.sequence(of: "extra arguments").map { v throws(InputError) in try v.string(allowEmpty: true, what: "argument") }
                         }
                     }
                 }
                 markers.gateway = gateway
             case "parametrize":
-                markers.parametrize = try value.sequence(what: "parametrize markers").map(parseParametrize)
+                markers.parametrize = try value.sequence(of: "parametrize markers").map(parseParametrize)
             default: break
             }
         }
         return markers
     }
 
-    private static func parseParametrize(_ node: LocatedNode) throws(InputError) -> ParametrizeMarker {
+    private static func parseParametrize(_ node: YAMLNode) throws(InputError) -> ParametrizeMarker {
         var marker = ParametrizeMarker(argnames: "", values: [])
         var sawValues = false
         for (key, value) in try node.mapping(allowed: ["argnames", "values", "indirect"], what: "parametrize(argnames, values)") {
             switch key {
             case "argnames": marker.argnames = try value.string(what: "argument names")
             case "values":
-                marker.values = try value.sequence(what: "parameter values").map(parseParamValue)
+                marker.values = try value.sequence(of: "parameter values").map(parseParamValue)
                 sawValues = true
             default: marker.indirect = try value.bool(what: "indirect")
             }

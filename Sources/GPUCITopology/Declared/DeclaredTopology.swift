@@ -23,7 +23,7 @@ public struct DeclaredTopology: Sendable, Hashable {
 
     /// Parses the YAML `text` of `file` (the file name is used in errors only).
     public static func parse(_ text: String, file: String) throws(InputError) -> DeclaredTopology {
-        let root = try YAMLValue.document(text, file: file)
+        let root = try YAMLNode.parse(text, file: file)
         let map = try root.mapping(allowed: ["name", "description", "sources", "numaNodes", "devices", "nics", "links"])
         let name = try map.required("name").string()
         let description = try map["description"]?.string() ?? ""
@@ -42,13 +42,13 @@ public struct DeclaredTopology: Sendable, Hashable {
         return DeclaredTopology(topology: topology, description: description, sources: sources)
     }
 
-    private static func parseNUMANodes(_ value: YAMLValue) throws(InputError) -> [NUMANode] {
+    private static func parseNUMANodes(_ value: YAMLNode) throws(InputError) -> [NUMANode] {
         let map = try value.mapping(allowed: ["count", "memoryMiB", "distances"])
         let countValue = try map.required("count")
-        let count = try countValue.positiveInt()
+        let count = try countValue.int(range: 1...)
         guard count <= 1024 else { throw countValue.error("expected at most 1024 NUMA nodes, found \(count)") }
         let memories: [Int?] = try map["memoryMiB"].map { value throws(InputError) in
-            try value.perItem(count: count) { item throws(InputError) in try item.positiveInt() }
+            try value.perItem(count: count) { item throws(InputError) in try item.int(range: 1...) }
         } ?? Array(repeating: nil, count: count)
         var distances: [[Int]]? = nil
         if let matrix = map["distances"] {
@@ -86,13 +86,13 @@ public struct DeclaredTopology: Sendable, Hashable {
         return (0..<count).map { NUMANode(index: $0, memoryMiB: memories[$0], distances: distances?[$0]) }
     }
 
-    private static func parseDevices(_ value: YAMLValue, numaCount: Int) throws(InputError) -> [Device] {
+    private static func parseDevices(_ value: YAMLNode, numaCount: Int) throws(InputError) -> [Device] {
         var devices: [Device] = []
         let groups = try value.sequence()
         guard !groups.isEmpty else { throw value.error("expected at least one device") }
         for group in groups {
             let map = try group.mapping(allowed: ["index", "count", "kind", "vendor", "model", "memoryMiB", "numaNode", "pciBusID", "cpuAffinity"])
-            let count = try map["count"]?.positiveInt() ?? 1
+            let count = try map["count"]?.int(range: 1...) ?? 1
             guard devices.count + count <= 1024 else {
                 throw (map["count"] ?? group).error("expected at most 1024 devices in all")
             }
@@ -112,7 +112,7 @@ public struct DeclaredTopology: Sendable, Hashable {
                 throw vendorValue.error("unknown vendor '\(vendorText)' (expected \(Vendor.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let model = try map.required("model").string()
-            let memory = try map.required("memoryMiB").positiveInt()
+            let memory = try map.required("memoryMiB").int(range: 1...)
             let numa: [Int?] = try map["numaNode"].map { value throws(InputError) in
                 try value.perItem(count: count) { item throws(InputError) in
                     try Self.numaIndex(item, numaCount: numaCount)
@@ -135,11 +135,11 @@ public struct DeclaredTopology: Sendable, Hashable {
         return devices
     }
 
-    private static func parseNICs(_ value: YAMLValue, devices: [Device], numaCount: Int) throws(InputError) -> [NIC] {
+    private static func parseNICs(_ value: YAMLNode, devices: [Device], numaCount: Int) throws(InputError) -> [NIC] {
         var nics: [NIC] = []
         for group in try value.sequence() {
             let map = try group.mapping(allowed: ["count", "name", "rdma", "rateGbps", "numaNode", "pciBusID", "portActive", "nearDevice"])
-            let count = try map["count"]?.positiveInt() ?? 1
+            let count = try map["count"]?.int(range: 1...) ?? 1
             guard nics.count + count <= 4096 else { throw (map["count"] ?? group).error("expected at most 4096 NICs in all") }
             let nameValue = try map.required("name")
             let names: [String]
@@ -153,7 +153,7 @@ public struct DeclaredTopology: Sendable, Hashable {
                 names = (0..<count).map { template.replacingOccurrences(of: "{i}", with: String($0)) }
             }
             let rdma = try map.required("rdma").bool()
-            let rate = try map["rateGbps"]?.positiveInt()
+            let rate = try map["rateGbps"]?.int(range: 1...)
             let active = try map["portActive"]?.bool()
             let numa: [Int?] = try map["numaNode"].map { value throws(InputError) in
                 try value.perItem(count: count) { item throws(InputError) in try Self.numaIndex(item, numaCount: numaCount) }
@@ -193,7 +193,7 @@ public struct DeclaredTopology: Sendable, Hashable {
         return nicNUMA == deviceNUMA ? .node : .sys
     }
 
-    private static func numaIndex(_ item: YAMLValue, numaCount: Int) throws(InputError) -> Int {
+    private static func numaIndex(_ item: YAMLNode, numaCount: Int) throws(InputError) -> Int {
         let index = try item.int()
         guard index >= 0, index < numaCount else {
             if numaCount == 0 { throw item.error("NUMA node \(index) does not exist (no numaNodes are declared)") }
@@ -203,7 +203,7 @@ public struct DeclaredTopology: Sendable, Hashable {
     }
 
     /// A CPU list such as `0-47,96-143`: ascending ranges of CPU numbers.
-    private static func cpuList(_ item: YAMLValue) throws(InputError) -> String {
+    private static func cpuList(_ item: YAMLNode) throws(InputError) -> String {
         let text = try item.string()
         var previous = -1
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
@@ -216,7 +216,7 @@ public struct DeclaredTopology: Sendable, Hashable {
         return text
     }
 
-    private static func busID(_ item: YAMLValue) throws(InputError) -> String {
+    private static func busID(_ item: YAMLNode) throws(InputError) -> String {
         let text = try item.string()
         guard PCIAddress(text) != nil else {
             throw item.error("expected a PCI bus id like 0000:18:00.0, found '\(text)'")

@@ -6,7 +6,7 @@ import GPUCISupport
 /// every pair, `sameNUMA` for pairs on one NUMA node, then each entry of `groups` for every
 /// pair inside its `devices`.
 enum LinkDeclaration {
-    static func parse(_ value: YAMLValue, devices: [Device]) throws(InputError) -> [[Link]] {
+    static func parse(_ value: YAMLNode, devices: [Device]) throws(InputError) -> [[Link]] {
         if value.isSequence { return try matrix(value, count: devices.count) }
         let map = try value.mapping(allowed: ["matrix", "all", "default", "sameNUMA", "groups"])
         if let matrixValue = map["matrix"] {
@@ -15,7 +15,7 @@ enum LinkDeclaration {
             }
             return try matrix(matrixValue, count: devices.count)
         }
-        let base: YAMLValue
+        let base: YAMLNode
         switch (map["all"], map["default"]) {
         case (let all?, nil): base = all
         case (nil, let fallback?): base = fallback
@@ -60,13 +60,13 @@ enum LinkDeclaration {
         return links
     }
 
-    private static func pairLink(_ value: YAMLValue) throws(InputError) -> Link {
+    private static func pairLink(_ value: YAMLNode) throws(InputError) -> Link {
         let link = try label(value)
         guard link != .selfLink else { throw value.error("X means a device itself; it cannot join two devices") }
         return link
     }
 
-    private static func label(_ value: YAMLValue) throws(InputError) -> Link {
+    private static func label(_ value: YAMLNode) throws(InputError) -> Link {
         let text = try value.string()
         guard let link = Link(label: text) else {
             throw value.error("unknown link label '\(text)' (expected X, NV<n>, XGMI, HCCS, SIO, PIX, PXB, PHB, NODE or SYS)")
@@ -74,13 +74,13 @@ enum LinkDeclaration {
         return link
     }
 
-    private static func matrix(_ value: YAMLValue, count: Int) throws(InputError) -> [[Link]] {
+    private static func matrix(_ value: YAMLNode, count: Int) throws(InputError) -> [[Link]] {
         let rows = try value.sequence()
         guard rows.count == count else {
             throw value.error("expected \(count) rows (one per device), found \(rows.count)")
         }
         var links: [[Link]] = []
-        var cells: [[YAMLValue]] = []
+        var cells: [[YAMLNode]] = []
         for (r, row) in rows.enumerated() {
             let rowCells = try row.sequence()
             guard rowCells.count == count else {

@@ -1,0 +1,154 @@
+import Foundation
+import Yams
+
+/// A node of a parsed YAML (or JSON) document together with where it sits: the file, the key
+/// path from the root and, through Yams' marks, the line and column.
+///
+/// Every gpuci reader that takes YAML walks the document with this type, so every complaint
+/// has the same shape: `file:line:column: key.path: expected …, found …`.
+///
+///     let root = try YAMLNode.parse(text, file: "m.yaml")
+///     let map = try root.mapping(allowed: ["name", "devices"])
+///     let name = try map.required("name").string()
+///     for device in try map.required("devices").sequence(of: "devices") { … }
+///
+/// Not `Sendable`: it holds a Yams `Node`, which is not. Read it where it was parsed and keep
+/// only the values it yields.
+public struct YAMLNode {
+    /// The Yams node.
+    public let node: Node
+    /// The file the document came from, as the user gave it, or a label such as `<stdin>`.
+    public let file: String
+    /// The key path from the document root, such as `devices[0].memoryMiB`; empty for the root.
+    public let path: String
+
+    /// Creates a located node; ``parse(_:file:)`` and the accessors make them.
+    public init(node: Node, file: String, path: String) {
+        self.node = node
+        self.file = file
+        self.path = path
+    }
+
+    /// Parses `text` with Yams' node API (aliases resolved, one document only).
+    ///
+    /// - Throws: `InputError` for an empty document (line 1) and for every Yams error, at the
+    ///   line and column Yams reports, prefixed `not valid YAML:`.
+    public static func parse(_ text: String, file: String) throws(InputError) -> YAMLNode {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw YAMLSyntaxError.inputError(error, text: text, file: file)
+        } catch {
+            throw InputError("not valid YAML: \(error)", file: file, line: 1)
+        }
+        guard let root else { throw InputError("the document is empty (no YAML content)", file: file, line: 1) }
+        return YAMLNode(node: root, file: file, path: "")
+    }
+
+    /// The 1-based line of the node.
+    public var line: Int? { node.mark?.line }
+
+    /// The 1-based column of the node (counted in Unicode scalars).
+    public var column: Int? { node.mark?.column }
+
+    /// Where the node is: file, line, column and key path (none for the root).
+    public var location: SourceLocation {
+        SourceLocation(file: file, line: line, column: column, key: path.isEmpty ? nil : path)
+    }
+
+    /// An error located at this node.
+    public func error(_ message: String) -> InputError {
+        InputError(message, at: location)
+    }
+
+    /// Whether the node is a plain null: empty, `~`, `null`, `Null` or `NULL`, unquoted.
+    public var isNull: Bool {
+        guard let scalar = node.scalar else { return false }
+        return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    /// Whether the node is a list.
+    public var isSequence: Bool { node.sequence != nil }
+
+    /// Whether the node is a mapping.
+    public var isMapping: Bool { node.mapping != nil }
+
+    /// The node as it appears in messages: `'text'` (shortened, on one line), `nothing`,
+    /// `a list` or `a mapping`.
+    public var found: String {
+        if isNull { return "nothing" }
+        if let scalar = node.scalar {
+            var text = scalar.string.replacingOccurrences(of: "\n", with: "\\n")
+            if text.count > 60 { text = String(text.prefix(57)) + "..." }
+            return "'\(text)'"
+        }
+        if isSequence { return "a list" }
+        if isMapping { return "a mapping" }
+        return "an alias"
+    }
+
+    /// The node as a mapping whose entries keep document order.
+    ///
+    /// - Parameters:
+    ///   - allowed: the keys the mapping may hold, in the order messages list them; `nil` allows any.
+    ///   - what: what the mapping stands for, shown in the message when it is not a mapping.
+    /// - Throws: `InputError` when the node is not a mapping, and for a key that is not plain
+    ///   text, is not allowed, or is given twice — each at that key's own line.
+    public func mapping(allowed: [String]? = nil, what: String? = nil) throws(InputError) -> YAMLMapping {
+        guard let mapping = node.mapping else {
+            throw error("expected a mapping\(Self.parenthesized(what)), found \(found)")
+        }
+        var entries: [(key: String, value: YAMLNode)] = []
+        var lines: [String: Int] = [:]
+        for (keyNode, valueNode) in mapping {
+            let keyAt = YAMLNode(node: keyNode, file: file, path: path)
+            guard let key = keyNode.scalar?.string else { throw keyAt.error("expected a plain key, found \(keyAt.found)") }
+            let child = self.child(valueNode, key: key)
+            let keyError = YAMLNode(node: keyNode, file: file, path: child.path)
+            if let allowed, !allowed.contains(key) {
+                throw keyError.error("unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
+            }
+            if let first = lines[key] {
+                throw keyError.error("duplicate key '\(key)' (first given on line \(first))")
+            }
+            lines[key] = keyNode.mark?.line ?? 0
+            entries.append((key, child))
+        }
+        return YAMLMapping(owner: self, entries: entries)
+    }
+
+    /// The node as a list; item `i` has the key path `path[i]`.
+    ///
+    /// - Parameter what: what the items are, shown as `expected a list of <what>`.
+    public func sequence(of what: String? = nil) throws(InputError) -> [YAMLNode] {
+        guard let sequence = node.sequence else {
+            throw error("expected a list\(what.map { " of \($0)" } ?? ""), found \(found)")
+        }
+        return sequence.enumerated().map { offset, item in
+            YAMLNode(node: item, file: file, path: "\(path)[\(offset)]")
+        }
+    }
+
+    /// A value given once for a whole group, or as a list of exactly `count` values.
+    public func perItem<T>(count: Int, _ read: (YAMLNode) throws(InputError) -> T) throws(InputError) -> [T] {
+        guard isSequence else { return Array(repeating: try read(self), count: count) }
+        let items = try sequence()
+        guard items.count == count else {
+            throw error("expected one value for the whole group or a list of \(count), found \(items.count)")
+        }
+        var values: [T] = []
+        for item in items { values.append(try read(item)) }
+        return values
+    }
+
+    /// The node for `key` inside this mapping node.
+    func child(_ node: Node, key: String) -> YAMLNode {
+        YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+    }
+
+    /// ` (what)`, or nothing.
+    static func parenthesized(_ what: String?) -> String {
+        what.map { " (\($0))" } ?? ""
+    }
+}
