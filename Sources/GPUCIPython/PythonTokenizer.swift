@@ -1,25 +1,41 @@
-/// A small Python tokenizer: enough of the language to find module-level statements and read
-/// literal arguments (strings of every form, numbers, names, brackets, comments, continuations).
+import GPUCISupport
+
+/// A Python tokenizer: strings of every prefix and quote form, numbers, names, operators,
+/// comments, explicit and implicit line joining, with Python's bracket and indentation checks.
 ///
 /// It works on UTF-8 bytes so that token spans are byte offsets into the file.
-struct PythonTokenizer {
+public struct PythonTokenizer {
+    /// Python's limit on open brackets (`MAXLEVEL`); deeper nesting is an error, not a deep stack.
+    public static let maximumBracketDepth = 200
+
     private let bytes: [UInt8]
     private var position = 0
     private var line = 1
+    private var lineStart = 0
     private var brackets: [(byte: UInt8, line: Int)] = []
     private var stringDepth = 0
 
-    init(_ bytes: [UInt8]) {
+    private init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3; lineStart = 3 }
     }
 
-    /// Splits the source into logical lines, checking brackets and indentation like Python does.
-    static func logicalLines(_ bytes: [UInt8]) throws(PythonSyntaxProblem) -> [PythonLogicalLine] {
+    /// Splits UTF-8 source into logical lines, checking brackets and (unless told not to)
+    /// indentation like Python does.
+    public static func logicalLines(_ bytes: [UInt8], checkingIndentation: Bool = true) throws(PythonSyntaxProblem) -> [PythonLogicalLine] {
         var tokenizer = PythonTokenizer(bytes)
         let lines = try tokenizer.readLines()
-        try checkIndentation(lines)
+        if checkingIndentation { try checkIndentation(lines) }
         return lines
+    }
+
+    /// Splits `source` into logical lines; problems become ``InputError``s naming `file` and the line.
+    public static func lines(_ source: String, file: String) throws(InputError) -> [PythonLogicalLine] {
+        do {
+            return try logicalLines(Array(source.utf8))
+        } catch {
+            throw error.inputError(file: file)
+        }
     }
 
     // MARK: - Lines
@@ -31,7 +47,7 @@ struct PythonTokenizer {
             guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "#") { skipComment(); continue }
-            if byte == UInt8(ascii: "\n") { position += 1; line += 1; continue }
+            if byte == UInt8(ascii: "\n") { skipLineBreak(); continue }
             if byte == UInt8(ascii: "\r") { skipLineBreak(); continue }
             if byte == UInt8(ascii: "\\") {
                 // A continuation on an otherwise blank line joins it to the next line.
@@ -72,6 +88,7 @@ struct PythonTokenizer {
             position += 1
         }
         line += 1
+        lineStart = position
     }
 
     private mutating func readContinuation() throws(PythonSyntaxProblem) {
@@ -118,26 +135,30 @@ struct PythonTokenizer {
     private mutating func readToken() throws(PythonSyntaxProblem) -> PythonToken {
         let start = position
         let startLine = line
+        let column = position - lineStart + 1
         let byte = bytes[position]
+        func token(_ kind: PythonToken.Kind) -> PythonToken {
+            PythonToken(kind: kind, line: startLine, column: column, span: start..<position)
+        }
         if Self.isIdentifierStart(byte) {
             while position < bytes.count, Self.isIdentifierContinue(bytes[position]) { position += 1 }
             let name = String(decoding: bytes[start..<position], as: UTF8.self)
             if position < bytes.count, Self.isQuote(bytes[position]), let prefix = StringPrefix(name) {
                 let value = try readString(prefix: prefix)
-                return PythonToken(kind: .string(value), line: startLine, span: start..<position)
+                return token(.string(value))
             }
-            return PythonToken(kind: .name(name), line: startLine, span: start..<position)
+            return token(.name(name))
         }
         if Self.isDigit(byte) || (byte == UInt8(ascii: ".") && position + 1 < bytes.count && Self.isDigit(bytes[position + 1])) {
             let text = try readNumber()
-            return PythonToken(kind: .number(text), line: startLine, span: start..<position)
+            return token(.number(text))
         }
         if Self.isQuote(byte) {
             let value = try readString(prefix: StringPrefix.plain)
-            return PythonToken(kind: .string(value), line: startLine, span: start..<position)
+            return token(.string(value))
         }
         let op = try readOperator()
-        return PythonToken(kind: .op(op), line: startLine, span: start..<position)
+        return token(.op(op))
     }
 
     private mutating func readOperator() throws(PythonSyntaxProblem) -> String {
@@ -146,13 +167,16 @@ struct PythonTokenizer {
         let third: UInt8? = position + 2 < bytes.count ? bytes[position + 2] : nil
         switch byte {
         case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+            guard brackets.count < Self.maximumBracketDepth else {
+                throw PythonSyntaxProblem(line: line, message: "too many nested parentheses")
+            }
             brackets.append((byte, line))
             position += 1
             return String(Unicode.Scalar(byte))
         case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
             let expected: UInt8 = byte == UInt8(ascii: ")") ? UInt8(ascii: "(") : byte == UInt8(ascii: "]") ? UInt8(ascii: "[") : UInt8(ascii: "{")
             guard let open = brackets.popLast() else {
-                throw PythonSyntaxProblem(line: line, message: "unmatched '\(Character(Unicode.Scalar(byte)))'")
+                throw PythonSyntaxProblem(line: line, message: "unbalanced brackets: unmatched '\(Character(Unicode.Scalar(byte)))'")
             }
             guard open.byte == expected else {
                 throw PythonSyntaxProblem(
@@ -413,7 +437,7 @@ struct PythonTokenizer {
             return
         }
         if byte == UInt8(ascii: "N"), !prefix.bytes {
-            throw PythonSyntaxProblem(line: line, message: "\\N{...} escapes are not supported in registration literals")
+            throw PythonSyntaxProblem(line: line, message: "\\N{...} escapes are not supported")
         }
         decoded.append(UInt8(ascii: "\\"))
         decoded.append(byte)

@@ -1,0 +1,3 @@
+import GPUCISupport
+import Testing
+@testable import GPUCIPython
