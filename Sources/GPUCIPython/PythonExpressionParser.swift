@@ -12,7 +12,7 @@ public struct PythonExpressionParser {
     /// A parser over `tokens` starting at index `position`.
     public init(_ tokens: [PythonToken], from position: Int = 0) {
         self.tokens = tokens
-        self.position = position
+        self.position = max(0, position)
     }
 
     /// Whether every token was read.
