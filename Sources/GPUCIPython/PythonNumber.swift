@@ -10,7 +10,7 @@ public enum PythonNumber: Sendable, Hashable {
     /// Reads a literal the tokenizer accepted; `nil` when it is malformed.
     public init?(_ text: String) {
         guard Self.isWellFormed(text) else { return nil }
-        let plain = text.replacingOccurrences(of: "_", with: "").lowercased()
+        let plain = text.filter { $0 != "_" }.lowercased()
         if plain.hasSuffix("j") { self = .complex; return }
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where plain.hasPrefix(prefix) {
             var value = 0.0
