@@ -18,7 +18,7 @@ let dataTargetExcludes = [
     "README.md", "Tests", "Benchmarks", "Scripts",
     "Sources/CHwloc", "Sources/CNuma", "Sources/GPUCISupport", "Sources/GPUCITopology",
     "Sources/GPUCIAllocation", "Sources/GPUCIPool", "Sources/GPUCISimulation", "Sources/GPUCIPlanner",
-    "Sources/GPUCIHistory", "Sources/GPUCICommands", "Sources/gpuci",
+    "Sources/GPUCIHistory", "Sources/GPUCICommands", "Sources/gpuci", "Sources/GPUCIPython",
 ]
 
 let package = Package(
@@ -59,6 +59,7 @@ let package = Package(
             dependencies: ["CHwloc", "CNuma", "GPUCISupport", "GPUCIData", "Yams"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "GPUCIPython", dependencies: ["GPUCISupport"], swiftSettings: swiftSettings),
         .target(name: "GPUCIAllocation", dependencies: ["GPUCITopology", "GPUCISupport"], swiftSettings: swiftSettings),
         .target(
             name: "GPUCIPool",
@@ -67,12 +68,12 @@ let package = Package(
         ),
         .target(
             name: "GPUCISimulation",
-            dependencies: ["GPUCIPool", "GPUCIAllocation", "GPUCITopology", "GPUCISupport", "Yams"],
+            dependencies: ["GPUCIPool", "GPUCIAllocation", "GPUCITopology", "GPUCIPython", "GPUCISupport", "Yams"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GPUCIPlanner",
-            dependencies: ["GPUCISupport", "GPUCIData", "Yams"],
+            dependencies: ["GPUCIPython", "GPUCISupport", "GPUCIData", "Yams"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -95,6 +96,7 @@ let package = Package(
         .testTarget(name: "GPUCIAllocationTests", dependencies: ["GPUCIAllocation"]),
         .testTarget(name: "GPUCIPoolTests", dependencies: ["GPUCIPool"]),
         .testTarget(name: "GPUCISimulationTests", dependencies: ["GPUCISimulation"], exclude: ["Fixtures"]),
+        .testTarget(name: "GPUCIPythonTests", dependencies: ["GPUCIPython"]),
         .testTarget(name: "GPUCIPlannerTests", dependencies: ["GPUCIPlanner"]),
         .testTarget(name: "GPUCIHistoryTests", dependencies: ["GPUCIHistory"]),
         .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),

@@ -1,3 +1,4 @@
+import GPUCIPython
 import GPUCISupport
 
 /// Reads the `register_<backend>_ci(...)` calls of one Python test file, by sglang's rules.
@@ -20,23 +21,32 @@ public enum RegistrationReader {
 
     /// Reads registrations from UTF-8 source bytes; `file` names the file in records and errors.
     public static func read(source: [UInt8], file: String) -> FileResult {
-        let lines: [PythonLogicalLine]
+        let module: PythonModule
         do {
-            lines = try PythonTokenizer.logicalLines(source)
+            module = try PythonModuleReader.read(source, layout: .strict)
         } catch {
-            return FileResult(registrations: [], problems: [
-                InputError("cannot parse the file as Python: \(error.message)", file: file, line: error.line),
-            ])
+            return FileResult(registrations: [], problems: [error.inputError(file: file, prefix: parseFailure)])
         }
         var result = FileResult(registrations: [], problems: [])
-        for logical in lines where logical.indent == 0 && !opensBlock(logical.tokens) {
-            for statement in splitStatements(logical.tokens) {
-                guard let call = registrationCall(statement) else { continue }
-                do {
-                    result.registrations.append(try readCall(call, file: file))
-                } catch {
-                    result.problems.append(error)
-                }
+        for statement in module.statements where statement.isSimple {
+            let tokens = statement.tokens
+            guard tokens.count >= 2, let name = tokens[0].name, tokens[1].isOp("("), let backend = backend(calledBy: name)
+            else { continue }
+            let expression: PythonExpression
+            do {
+                var parser = PythonExpressionParser(tokens)
+                expression = try parser.parseExpression()
+                guard parser.atEnd else { continue }
+            } catch {
+                result.problems.append(error.inputError(file: file, prefix: parseFailure))
+                continue
+            }
+            // Only the bare call itself counts: `register_cuda_ci(...).x` or `(...)(...)` do not.
+            guard let call = expression.call, call.callee.kind == .name(name) else { continue }
+            do {
+                result.registrations.append(try readCall(call, backend: backend, line: tokens[0].line, file: file))
+            } catch {
+                result.problems.append(error)
             }
         }
         return result
@@ -47,82 +57,13 @@ public enum RegistrationReader {
         read(source: Array(text.utf8), file: file)
     }
 
-    // MARK: - Statements
+    private static let parseFailure = "cannot parse the file as Python: "
 
-    private static let compoundKeywords: Set<String> = [
-        "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "def", "class", "async",
-    ]
-
-    private static func opensBlock(_ tokens: [PythonToken]) -> Bool {
-        guard let first = tokens.first else { return false }
-        switch first.kind {
-        case .op("@"):
-            return true
-        case .name(let name) where compoundKeywords.contains(name):
-            return true
-        case .name("match"), .name("case"):
-            if case .op(":") = tokens.last?.kind { return tokens.count > 2 }
-            return false
-        default:
-            return false
-        }
-    }
-
-    private static func splitStatements(_ tokens: [PythonToken]) -> [ArraySlice<PythonToken>] {
-        var statements: [ArraySlice<PythonToken>] = []
-        var depth = 0
-        var start = 0
-        for (index, token) in tokens.enumerated() {
-            switch token.kind {
-            case .op("("), .op("["), .op("{"): depth += 1
-            case .op(")"), .op("]"), .op("}"): depth -= 1
-            case .op(";") where depth == 0:
-                statements.append(tokens[start..<index])
-                start = index + 1
-            default: break
-            }
-        }
-        statements.append(tokens[start...])
-        return statements.filter { !$0.isEmpty }
-    }
-
-    /// A statement that is exactly `register_<backend>_ci( … )`.
-    private struct Call {
-        var backend: String
-        var line: Int
-        var arguments: [ArraySlice<PythonToken>]
-        var closeLine: Int
-    }
-
-    private static func registrationCall(_ statement: ArraySlice<PythonToken>) -> Call? {
-        let tokens = Array(statement)
-        guard tokens.count >= 3, case .name(let name) = tokens[0].kind, case .op("(") = tokens[1].kind,
-              name.hasPrefix("register_"), name.hasSuffix("_ci")
-        else { return nil }
+    /// The backend of `register_<backend>_ci`, when `name` is one of those functions.
+    private static func backend(calledBy name: String) -> String? {
+        guard name.hasPrefix("register_"), name.hasSuffix("_ci") else { return nil }
         let backend = String(name.dropFirst("register_".count).dropLast("_ci".count))
-        guard backends.contains(backend) else { return nil }
-        var depth = 0
-        var arguments: [ArraySlice<PythonToken>] = []
-        var argumentStart = 2
-        for index in 1..<tokens.count {
-            switch tokens[index].kind {
-            case .op("("), .op("["), .op("{"):
-                depth += 1
-            case .op(")"), .op("]"), .op("}"):
-                depth -= 1
-                if depth == 0 {
-                    guard index == tokens.count - 1 else { return nil }
-                    arguments.append(tokens[argumentStart..<index])
-                }
-            case .op(",") where depth == 1:
-                arguments.append(tokens[argumentStart..<index])
-                argumentStart = index + 1
-            default:
-                break
-            }
-        }
-        if arguments.last?.isEmpty == true { arguments.removeLast() }
-        return Call(backend: backend, line: tokens[0].line, arguments: arguments, closeLine: tokens[tokens.count - 1].line)
+        return backends.contains(backend) ? backend : nil
     }
 
     // MARK: - Arguments
@@ -130,21 +71,20 @@ public enum RegistrationReader {
     private static let parameterNames = ["est_time", "suite", "nightly", "disabled"]
     private static let keywordNames: Set<String> = ["est_time", "suite", "nightly", "disabled", "stage", "runner_config"]
 
-    private static func readCall(_ call: Call, file: String) throws(InputError) -> Registration {
+    private static func readCall(_ call: PythonCall, backend: String, line: Int, file: String) throws(InputError) -> Registration {
         func problem(_ message: String, key: String? = nil) -> InputError {
-            InputError(message, file: file, line: call.line, key: key)
+            InputError(message, file: file, line: line, key: key)
         }
-        var values: [String: ArraySlice<PythonToken>] = [:]
+        var values: [String: PythonExpression] = [:]
         var positionalCount = 0
         var sawKeyword = false
         for argument in call.arguments {
-            guard let first = argument.first else {
-                throw problem("invalid syntax: empty argument in register_\(call.backend)_ci(...)")
-            }
-            if case .op("*") = first.kind { throw problem("starred arguments are not allowed in register_\(call.backend)_ci(...)") }
-            if case .op("**") = first.kind { throw problem("**kwargs are not allowed in register_\(call.backend)_ci(...)") }
-            if argument.count >= 2, case .name(let keyword) = first.kind,
-               case .op("=") = argument[argument.startIndex + 1].kind {
+            switch argument.form {
+            case .starred:
+                throw problem("starred arguments are not allowed in register_\(backend)_ci(...)")
+            case .doubleStarred:
+                throw problem("**kwargs are not allowed in register_\(backend)_ci(...)")
+            case let .keyword(keyword):
                 sawKeyword = true
                 guard keywordNames.contains(keyword) else {
                     throw problem("unknown keyword argument '\(keyword)' (expected est_time, suite, nightly, disabled, stage or runner_config)", key: keyword)
@@ -155,24 +95,22 @@ public enum RegistrationReader {
                         ? "keyword argument '\(keyword)' repeats a positional argument"
                         : "keyword argument '\(keyword)' repeated", key: keyword)
                 }
-                let value = argument.dropFirst(2)
-                guard !value.isEmpty else { throw problem("invalid syntax: keyword '\(keyword)' has no value", key: keyword) }
-                values[keyword] = value
-            } else {
+                values[keyword] = argument.value
+            case .positional:
                 guard !sawKeyword else { throw problem("invalid syntax: positional argument follows keyword argument") }
                 guard positionalCount < parameterNames.count else {
-                    throw problem("register_\(call.backend)_ci takes at most 4 positional arguments (est_time, suite, nightly, disabled), got \(call.arguments.count)")
+                    throw problem("register_\(backend)_ci takes at most 4 positional arguments (est_time, suite, nightly, disabled), got \(call.arguments.count)")
                 }
-                values[parameterNames[positionalCount]] = argument
+                values[parameterNames[positionalCount]] = argument.value
                 positionalCount += 1
             }
         }
 
-        guard let estTokens = values["est_time"] else { throw problem("est_time is missing", key: "est_time") }
+        guard let estExpression = values["est_time"] else { throw problem("est_time is missing", key: "est_time") }
         let estTime: Double
         let estLiteral: String
         let estSpan: Range<Int>
-        switch literal(estTokens) {
+        switch literal(estExpression) {
         case .number(.int(let value), let text, let span), .number(.float(let value), let text, let span):
             (estTime, estLiteral, estSpan) = (value, text, span)
         case .bool(let flag, let span):
@@ -224,8 +162,8 @@ public enum RegistrationReader {
             throw problem("give exactly one of suite or stage + runner_config", key: "suite")
         }
         return Registration(
-            file: file, backend: call.backend, suite: effectiveSuite, estTime: estTime, nightly: nightly,
-            disabled: disabled, stage: stage, runnerConfig: runnerConfig, line: call.line, estTimeSpan: estSpan,
+            file: file, backend: backend, suite: effectiveSuite, estTime: estTime, nightly: nightly,
+            disabled: disabled, stage: stage, runnerConfig: runnerConfig, line: line, estTimeSpan: estSpan,
             estTimeLiteral: estLiteral)
     }
 
@@ -240,50 +178,17 @@ public enum RegistrationReader {
         case notConstant
     }
 
-    private static func literal(_ expression: ArraySlice<PythonToken>) -> Literal {
-        var tokens = expression
-        var unwrapped = 0
-        while tokens.count >= 3, case .op("(") = tokens.first?.kind, case .op(")") = tokens.last?.kind,
-              wrapsWhole(tokens) {
-            tokens = tokens.dropFirst().dropLast()
-            unwrapped += 1
-            // Deeper nesting is no literal anyone writes; stop before it turns quadratic.
-            if unwrapped > 32 { return .notConstant }
+    private static func literal(_ expression: PythonExpression) -> Literal {
+        let span = expression.span
+        switch expression.kind {
+        case let .number(text):
+            guard let number = PythonNumber(text) else { return .notConstant }
+            return .number(number, text, span)
+        case let .bool(flag): return .bool(flag, span)
+        case .none: return .noneValue
+        case let .string(string) where string.isBytes: return .bytes
+        case let .string(string): return string.constantText.map { .string($0, span) } ?? .notConstant
+        default: return .notConstant
         }
-        guard let first = tokens.first, let last = tokens.last else { return .notConstant }
-        let span = first.span.lowerBound..<last.span.upperBound
-        if tokens.count == 1 {
-            switch first.kind {
-            case .number(let text):
-                guard let number = PythonNumber(text) else { return .notConstant }
-                return .number(number, text, span)
-            case .name("True"): return .bool(true, span)
-            case .name("False"): return .bool(false, span)
-            case .name("None"): return .noneValue
-            default: break
-            }
-        }
-        var joined = ""
-        var sawBytes = false
-        for token in tokens {
-            guard case .string(let value) = token.kind, !value.isFormatted else { return .notConstant }
-            sawBytes = sawBytes || value.isBytes
-            joined += value.value
-        }
-        return sawBytes ? .bytes : .string(joined, span)
-    }
-
-    private static func wrapsWhole(_ tokens: ArraySlice<PythonToken>) -> Bool {
-        var depth = 0
-        for index in tokens.indices {
-            switch tokens[index].kind {
-            case .op("("), .op("["), .op("{"): depth += 1
-            case .op(")"), .op("]"), .op("}"):
-                depth -= 1
-                if depth == 0, index != tokens.index(before: tokens.endIndex) { return false }
-            default: break
-            }
-        }
-        return true
     }
 }

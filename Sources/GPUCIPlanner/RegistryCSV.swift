@@ -1,4 +1,5 @@
 import Foundation
+import GPUCIPython
 import GPUCISupport
 
 /// The shared registry CSV: `file,backend,suite,est_time,extra`, CRLF rows, minimal quoting;

@@ -81,7 +81,7 @@ public enum PytestCollector {
 
     /// Items of one module whose node-id path is `file`.
     public static func collect(module: PythonModule, file: String) throws(InputError) -> [TestItem] {
-        let moduleMarks = try marks(module.pytestmark, file: file, line: 1)
+        let moduleMarks = try marks(pytestmark(in: module.statements, file: file), file: file, line: 1)
         var classes: [String: PythonDefinition] = [:]
         var items: [TestItem] = []
         for definition in module.definitions {
@@ -107,7 +107,7 @@ public enum PytestCollector {
         func visit(_ node: PythonDefinition) {
             guard seen.insert(node.name).inserted else { return }
             order.append(node)
-            for base in node.bases {
+            for base in node.baseNames {
                 if let parent = classes[base], parent.line < node.line { visit(parent) }
             }
         }
@@ -122,7 +122,7 @@ public enum PytestCollector {
         // pytest reads class marks along the MRO, base first (`get_unpacked_marks(consider_mro=True)`).
         var classMarks: [Mark] = []
         for ancestor in lineage.reversed() {
-            classMarks += try marks(ancestor.pytestmark, file: file, line: ancestor.line)
+            classMarks += try marks(pytestmark(in: ancestor.body, file: file), file: file, line: ancestor.line)
                 + marks(ancestor.decorators.reversed(), file: file, line: ancestor.line)
         }
         // Members: the most derived definition of each name; base classes' groups come first.
@@ -162,18 +162,37 @@ public enum PytestCollector {
     /// A pytest mark read from a decorator or `pytestmark`.
     struct Mark {
         var name: String
-        var args: [PythonValue]
-        var kwargs: [String: PythonValue]
+        var args: [PythonExpression]
+        var kwargs: [String: PythonExpression]
     }
 
-    private static func marks<S: Sequence>(_ values: S, file: String, line: Int) throws(InputError) -> [Mark] where S.Element == PythonValue {
+    /// The last `pytestmark = …` of a block: a single mark or the items of a list.
+    private static func pytestmark(in statements: [PythonStatement], file: String) throws(InputError) -> [PythonExpression] {
+        var marks: [PythonExpression] = []
+        for statement in statements where statement.isSimple {
+            let tokens = statement.tokens
+            guard tokens.count >= 3, tokens[0] == .name("pytestmark"), tokens[1].isOp("=") else { continue }
+            var parser = PythonExpressionParser(tokens, from: 2)
+            do {
+                let value = try parser.parseExpression()
+                marks = value.items ?? [value]
+            } catch {
+                throw error.inputError(file: file)
+            }
+        }
+        return marks
+    }
+
+    private static func marks<S: Sequence>(_ values: S, file: String, line: Int) throws(InputError) -> [Mark] where S.Element == PythonExpression {
         var result: [Mark] = []
         for value in values {
-            let dotted: String, args: [PythonValue], kwargs: [String: PythonValue]
-            switch value {
-            case let .name(name): (dotted, args, kwargs) = (name, [], [:])
-            case let .call(name, callArgs, callKwargs): (dotted, args, kwargs) = (name, callArgs, callKwargs)
-            default: continue
+            let dotted: String, args: [PythonExpression], kwargs: [String: PythonExpression]
+            if let name = value.dottedName {
+                (dotted, args, kwargs) = (name, [], [:])
+            } else if let call = value.call, let name = call.callee.dottedName {
+                (dotted, args, kwargs) = (name, arguments(call), keywords(call))
+            } else {
+                continue
             }
             for prefix in ["pytest.mark.", "mark."] where dotted.hasPrefix(prefix) {
                 let name = String(dotted.dropFirst(prefix.count))
@@ -182,6 +201,26 @@ public enum PytestCollector {
             }
         }
         return result
+    }
+
+    /// Positional arguments, a starred one standing as an opaque value.
+    private static func arguments(_ call: PythonCall) -> [PythonExpression] {
+        call.arguments.compactMap { argument in
+            switch argument.form {
+            case .positional: argument.value
+            case .starred: PythonExpression(kind: .opaque, span: argument.value.span, line: argument.value.line)
+            case .keyword, .doubleStarred: nil
+            }
+        }
+    }
+
+    /// Keyword arguments by name (the last of a repeated one).
+    private static func keywords(_ call: PythonCall) -> [String: PythonExpression] {
+        var keywords: [String: PythonExpression] = [:]
+        for argument in call.arguments {
+            if case let .keyword(name) = argument.form { keywords[name] = argument.value }
+        }
+        return keywords
     }
 
     /// Items of one test function: its markers (own first), its parametrize expansion.
@@ -193,31 +232,28 @@ public enum PytestCollector {
         }
         var markers = TestMarkers()
         if let mark = all.first(where: { $0.name == "model" }), let first = mark.args.first {
-            guard case let .string(model) = first else { throw fail("@pytest.mark.model needs a string literal") }
+            guard let model = first.constantText else { throw fail("@pytest.mark.model needs a string literal") }
             markers.model = model
         }
         markers.e2e = all.contains { $0.name == "e2e" }
         if let mark = all.first(where: { $0.name == "workers" }) {
             func count(_ key: String) throws(InputError) -> Int? {
-                switch mark.kwargs[key] {
-                case nil, .none?: return nil
-                case let .number(text)?:
-                    guard let value = Int(text), value >= 0 else { throw fail("workers(\(key)=\(text)) is not a count") }
-                    return value
-                default: throw fail("workers(\(key)=…) must be a whole number literal")
-                }
+                guard let value = mark.kwargs[key], value.kind != .none else { return nil }
+                guard let text = value.signedNumberText else { throw fail("workers(\(key)=…) must be a whole number literal") }
+                guard let count = Int(text), count >= 0 else { throw fail("workers(\(key)=\(text)) is not a count") }
+                return count
             }
             markers.workers = WorkersMarker(count: try count("count"), prefill: try count("prefill"), decode: try count("decode"))
         }
         if let mark = all.first(where: { $0.name == "gateway" }) {
             var gateway = GatewayMarker()
-            if case let .string(policy)? = mark.kwargs["policy"] { gateway.policy = policy }
-            if case let .number(text)? = mark.kwargs["timeout"] {
+            if let policy = mark.kwargs["policy"]?.constantText { gateway.policy = policy }
+            if let text = mark.kwargs["timeout"]?.signedNumberText {
                 guard let timeout = Double(text), timeout > 0 else { throw fail("gateway(timeout=\(text)) must be > 0") }
                 gateway.timeout = timeout
             }
             if let items = mark.kwargs["extra_args"]?.items {
-                gateway.extraArgs = items.compactMap { if case let .string(text) = $0 { text } else { nil } }
+                gateway.extraArgs = items.compactMap(\.constantText)
             }
             markers.gateway = gateway
         }
@@ -225,40 +261,42 @@ public enum PytestCollector {
         var expansions: [[(params: [(String, ParamValue)], id: String)]] = []
         for mark in all where mark.name == "parametrize" {
             guard mark.args.count >= 2 || mark.kwargs["argvalues"] != nil else { throw fail("parametrize needs argnames and argvalues") }
-            let namesValue = mark.args.first ?? mark.kwargs["argnames"] ?? .other
+            let namesValue = mark.args.first ?? mark.kwargs["argnames"]
             let names: [String]
-            switch namesValue {
-            case let .string(text):
+            if let text = namesValue?.constantText {
                 names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            case let .list(items), let .tuple(items):
-                names = items.compactMap { if case let .string(text) = $0 { text } else { nil } }
-            default: throw fail("parametrize argnames must be a string or a list of strings")
+            } else if let items = namesValue?.items {
+                names = items.compactMap(\.constantText)
+            } else {
+                throw fail("parametrize argnames must be a string or a list of strings")
             }
             guard !names.isEmpty else { throw fail("parametrize has no argument names") }
             guard let values = (mark.args.count >= 2 ? mark.args[1] : mark.kwargs["argvalues"])?.items else {
                 throw fail("parametrize argvalues must be a list or tuple literal")
             }
-            let explicitIDs = mark.kwargs["ids"]?.items?.map { value -> String? in
-                if case let .string(text) = value { text } else { nil }
-            }
+            let explicitIDs = mark.kwargs["ids"]?.items?.map(\.constantText)
             var markerValues: [ParamValue] = []
             var expansion: [(params: [(String, ParamValue)], id: String)] = []
             for (index, raw) in values.enumerated() {
-                var value = raw
+                // A value's parts: the value itself for one name, its items for several.
+                var single: PythonExpression? = raw
+                var parts = raw.items
                 var explicitID: String?
-                if case let .call(callee, args, kwargs) = raw, callee == "pytest.param" {
-                    value = names.count == 1 ? (args.first ?? .other) : .tuple(args)
-                    if case let .string(text)? = kwargs["id"] { explicitID = text }
+                if let call = raw.call, call.callee.dottedName == "pytest.param" {
+                    let args = arguments(call)
+                    single = args.first
+                    parts = args
+                    explicitID = call.keyword("id")?.constantText
                 }
                 var params: [(String, ParamValue)] = []
                 var ids: [String] = []
                 if names.count == 1 {
-                    let text = idText(value) ?? "\(names[0])\(index)"
+                    let text = single.flatMap(idText) ?? "\(names[0])\(index)"
                     params.append((names[0], .scalar(text)))
                     ids.append(text)
                     markerValues.append(.scalar(text))
                 } else {
-                    guard let parts = value.items, parts.count == names.count else {
+                    guard let parts, parts.count == names.count else {
                         throw fail("parametrize value \(index + 1) does not have \(names.count) items for \(names.joined(separator: ","))")
                     }
                     var texts: [String] = []
@@ -274,7 +312,7 @@ public enum PytestCollector {
                 expansion.append((params, id))
             }
             let indirect: Bool
-            switch mark.kwargs["indirect"] {
+            switch mark.kwargs["indirect"]?.kind {
             case .bool(true)?: indirect = true
             case let .list(items)?, let .tuple(items)?: indirect = !items.isEmpty
             default: indirect = false
@@ -282,7 +320,7 @@ public enum PytestCollector {
             markers.parametrize.append(ParametrizeMarker(argnames: names.joined(separator: ","), values: markerValues, indirect: indirect))
             expansions.append(expansion)
         }
-        let (uses, gateways) = bodyCalls(function.body)
+        let (uses, gateways) = bodyCalls(function.body.flatMap(\.tokenLists))
         var combinations: [(params: [(String, ParamValue)], ids: [String])] = [([], [])]
         for expansion in expansions {
             var next: [(params: [(String, ParamValue)], ids: [String])] = []
@@ -310,10 +348,10 @@ public enum PytestCollector {
     }
 
     /// pytest's id text for a literal; `nil` for values pytest names `argnameN`.
-    static func idText(_ value: PythonValue) -> String? {
-        switch value {
-        case let .string(text): text
-        case let .number(text): text
+    static func idText(_ value: PythonExpression) -> String? {
+        switch value.kind {
+        case let .string(string): string.isFormatted ? nil : string.value
+        case .number, .negated: value.signedNumberText
         case let .bool(flag): flag ? "True" : "False"
         case .none: "None"
         default: nil
@@ -334,13 +372,15 @@ public enum PytestCollector {
                       tokens[index + 2] == .name("get"), tokens[index + 3] == .op("(")
                 else { continue }
                 var parser = PythonExpressionParser(tokens, from: index)
-                guard case let .call(_, args, kwargs) = parser.parseSingle(), case let .string(model)? = args.first else { continue }
+                guard let call = try? parser.parseElement().call else { continue }
+                let args = arguments(call)
+                guard let model = args.first?.constantText else { continue }
                 var mode = ConnectionMode.http
-                let modeValue = args.count > 1 ? args[1] : kwargs["mode"]
-                switch modeValue {
-                case let .name(name)?: mode = name.lowercased().hasSuffix("grpc") ? .grpc : .http
-                case let .string(text)?: mode = ConnectionMode(rawValue: text.lowercased()) ?? .http
-                default: break
+                let modeValue = args.count > 1 ? args[1] : call.keyword("mode")
+                if let name = modeValue?.dottedName {
+                    mode = name.lowercased().hasSuffix("grpc") ? .grpc : .http
+                } else if let text = modeValue?.constantText {
+                    mode = ConnectionMode(rawValue: text.lowercased()) ?? .http
                 }
                 uses.append(WorkerUse(model: model, mode: mode))
             }

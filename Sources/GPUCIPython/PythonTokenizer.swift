@@ -1,25 +1,41 @@
-/// A small Python tokenizer: enough of the language to find module-level statements and read
-/// literal arguments (strings of every form, numbers, names, brackets, comments, continuations).
+import GPUCISupport
+
+/// A Python tokenizer: strings of every prefix and quote form, numbers, names, operators,
+/// comments, explicit and implicit line joining, with Python's bracket and indentation checks.
 ///
 /// It works on UTF-8 bytes so that token spans are byte offsets into the file.
-struct PythonTokenizer {
-    private let bytes: [UInt8]
-    private var position = 0
-    private var line = 1
-    private var brackets: [(byte: UInt8, line: Int)] = []
-    private var stringDepth = 0
+public struct PythonTokenizer {
+    /// Python's limit on open brackets (`MAXLEVEL`); deeper nesting is an error, not a deep stack.
+    public static let maximumBracketDepth = 200
 
-    init(_ bytes: [UInt8]) {
+    let bytes: [UInt8]
+    var position = 0
+    var line = 1
+    var lineStart = 0
+    var brackets: [(byte: UInt8, line: Int)] = []
+    var stringDepth = 0
+
+    private init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3; lineStart = 3 }
     }
 
-    /// Splits the source into logical lines, checking brackets and indentation like Python does.
-    static func logicalLines(_ bytes: [UInt8]) throws(PythonSyntaxProblem) -> [PythonLogicalLine] {
+    /// Splits UTF-8 source into logical lines, checking brackets and (unless told not to)
+    /// indentation like Python does.
+    public static func logicalLines(_ bytes: [UInt8], checkingIndentation: Bool = true) throws(PythonSyntaxProblem) -> [PythonLogicalLine] {
         var tokenizer = PythonTokenizer(bytes)
         let lines = try tokenizer.readLines()
-        try checkIndentation(lines)
+        if checkingIndentation { try checkIndentation(lines) }
         return lines
+    }
+
+    /// Splits `source` into logical lines; problems become ``InputError``s naming `file` and the line.
+    public static func lines(_ source: String, file: String) throws(InputError) -> [PythonLogicalLine] {
+        do {
+            return try logicalLines(Array(source.utf8))
+        } catch {
+            throw error.inputError(file: file)
+        }
     }
 
     // MARK: - Lines
@@ -31,7 +47,7 @@ struct PythonTokenizer {
             guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "#") { skipComment(); continue }
-            if byte == UInt8(ascii: "\n") { position += 1; line += 1; continue }
+            if byte == UInt8(ascii: "\n") { skipLineBreak(); continue }
             if byte == UInt8(ascii: "\r") { skipLineBreak(); continue }
             if byte == UInt8(ascii: "\\") {
                 // A continuation on an otherwise blank line joins it to the next line.
@@ -64,7 +80,7 @@ struct PythonTokenizer {
         }
     }
 
-    private mutating func skipLineBreak() {
+    mutating func skipLineBreak() {
         if bytes[position] == UInt8(ascii: "\r") {
             position += 1
             if position < bytes.count, bytes[position] == UInt8(ascii: "\n") { position += 1 }
@@ -72,6 +88,7 @@ struct PythonTokenizer {
             position += 1
         }
         line += 1
+        lineStart = position
     }
 
     private mutating func readContinuation() throws(PythonSyntaxProblem) {
@@ -118,26 +135,30 @@ struct PythonTokenizer {
     private mutating func readToken() throws(PythonSyntaxProblem) -> PythonToken {
         let start = position
         let startLine = line
+        let column = position - lineStart + 1
         let byte = bytes[position]
+        func token(_ kind: PythonToken.Kind) -> PythonToken {
+            PythonToken(kind: kind, line: startLine, column: column, span: start..<position)
+        }
         if Self.isIdentifierStart(byte) {
             while position < bytes.count, Self.isIdentifierContinue(bytes[position]) { position += 1 }
             let name = String(decoding: bytes[start..<position], as: UTF8.self)
             if position < bytes.count, Self.isQuote(bytes[position]), let prefix = StringPrefix(name) {
                 let value = try readString(prefix: prefix)
-                return PythonToken(kind: .string(value), line: startLine, span: start..<position)
+                return token(.string(value))
             }
-            return PythonToken(kind: .name(name), line: startLine, span: start..<position)
+            return token(.name(name))
         }
         if Self.isDigit(byte) || (byte == UInt8(ascii: ".") && position + 1 < bytes.count && Self.isDigit(bytes[position + 1])) {
             let text = try readNumber()
-            return PythonToken(kind: .number(text), line: startLine, span: start..<position)
+            return token(.number(text))
         }
         if Self.isQuote(byte) {
             let value = try readString(prefix: StringPrefix.plain)
-            return PythonToken(kind: .string(value), line: startLine, span: start..<position)
+            return token(.string(value))
         }
         let op = try readOperator()
-        return PythonToken(kind: .op(op), line: startLine, span: start..<position)
+        return token(.op(op))
     }
 
     private mutating func readOperator() throws(PythonSyntaxProblem) -> String {
@@ -146,13 +167,16 @@ struct PythonTokenizer {
         let third: UInt8? = position + 2 < bytes.count ? bytes[position + 2] : nil
         switch byte {
         case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+            guard brackets.count < Self.maximumBracketDepth else {
+                throw PythonSyntaxProblem(line: line, message: "too many nested parentheses")
+            }
             brackets.append((byte, line))
             position += 1
             return String(Unicode.Scalar(byte))
         case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
             let expected: UInt8 = byte == UInt8(ascii: ")") ? UInt8(ascii: "(") : byte == UInt8(ascii: "]") ? UInt8(ascii: "[") : UInt8(ascii: "{")
             guard let open = brackets.popLast() else {
-                throw PythonSyntaxProblem(line: line, message: "unmatched '\(Character(Unicode.Scalar(byte)))'")
+                throw PythonSyntaxProblem(line: line, message: "unbalanced brackets: unmatched '\(Character(Unicode.Scalar(byte)))'")
             }
             guard open.byte == expected else {
                 throw PythonSyntaxProblem(
@@ -239,195 +263,6 @@ struct PythonTokenizer {
         return text
     }
 
-    // MARK: - Strings
-
-    /// The prefix letters of a string literal.
-    private struct StringPrefix {
-        var raw = false
-        var bytes = false
-        var formatted = false
-
-        static let plain = StringPrefix()
-
-        private init() {}
-
-        init?(_ text: String) {
-            let lower = text.lowercased()
-            guard lower.count == text.count, lower.count <= 2 else { return nil }
-            let letters = Set(lower)
-            guard letters.count == lower.count, letters.isSubset(of: ["r", "b", "u", "f", "t"]) else { return nil }
-            if letters.contains("u"), letters.count > 1 { return nil }
-            if letters.contains("b"), letters.contains("f") || letters.contains("t") { return nil }
-            if letters.contains("f"), letters.contains("t") { return nil }
-            raw = letters.contains("r")
-            bytes = letters.contains("b")
-            formatted = letters.contains("f") || letters.contains("t")
-        }
-    }
-
-    private mutating func readString(prefix: StringPrefix) throws(PythonSyntaxProblem) -> PythonString {
-        let startLine = line
-        // f-strings nest through their replacement fields; Python caps the depth too.
-        stringDepth += 1
-        defer { stringDepth -= 1 }
-        guard stringDepth <= 64 else {
-            throw PythonSyntaxProblem(line: line, message: "too many nested f-strings")
-        }
-        let quote = bytes[position]
-        let triple = position + 2 < bytes.count && bytes[position + 1] == quote && bytes[position + 2] == quote
-        position += triple ? 3 : 1
-        var decoded: [UInt8] = []
-        var fieldDepth = 0
-        while true {
-            guard position < bytes.count else {
-                throw PythonSyntaxProblem(line: startLine, message: triple ? "unterminated triple-quoted string literal" : "unterminated string literal")
-            }
-            let byte = bytes[position]
-            if prefix.formatted, fieldDepth > 0 {
-                try skipFormattedField(depth: &fieldDepth)
-                continue
-            }
-            if byte == quote {
-                if !triple { position += 1; break }
-                if position + 2 < bytes.count, bytes[position + 1] == quote, bytes[position + 2] == quote {
-                    position += 3
-                    break
-                }
-                decoded.append(byte)
-                position += 1
-                continue
-            }
-            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-                guard triple else { throw PythonSyntaxProblem(line: startLine, message: "unterminated string literal") }
-                decoded.append(UInt8(ascii: "\n"))
-                skipLineBreak()
-                continue
-            }
-            if byte == 0 {
-                throw PythonSyntaxProblem(line: line, message: "source code cannot contain null bytes")
-            }
-            if prefix.bytes, byte >= 0x80 {
-                throw PythonSyntaxProblem(line: line, message: "bytes can only contain ASCII literal characters")
-            }
-            if prefix.formatted, byte == UInt8(ascii: "{") {
-                if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "{") {
-                    position += 2
-                } else {
-                    position += 1
-                    fieldDepth = 1
-                }
-                continue
-            }
-            if byte == UInt8(ascii: "\\") {
-                try readEscape(prefix: prefix, into: &decoded)
-                continue
-            }
-            decoded.append(byte)
-            position += 1
-        }
-        let value = prefix.bytes
-            ? String(String.UnicodeScalarView(decoded.map { Unicode.Scalar($0) }))
-            : String(decoding: decoded, as: UTF8.self)
-        return PythonString(value: value, isBytes: prefix.bytes, isFormatted: prefix.formatted)
-    }
-
-    /// Skips one replacement field of an f-string (`{expr!r:spec}`), including nested strings.
-    private mutating func skipFormattedField(depth: inout Int) throws(PythonSyntaxProblem) {
-        let byte = bytes[position]
-        switch byte {
-        case UInt8(ascii: "{"), UInt8(ascii: "("), UInt8(ascii: "["):
-            depth += 1
-            position += 1
-        case UInt8(ascii: "}"), UInt8(ascii: ")"), UInt8(ascii: "]"):
-            depth -= 1
-            position += 1
-        case UInt8(ascii: "'"), UInt8(ascii: "\""):
-            // Python 3.12 (PEP 701) allows any quote inside a replacement field.
-            _ = try readString(prefix: StringPrefix.plain)
-        case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-            skipLineBreak()
-        default:
-            guard Self.isIdentifierStart(byte) else { position += 1; return }
-            let start = position
-            while position < bytes.count, Self.isIdentifierContinue(bytes[position]) { position += 1 }
-            if position < bytes.count, Self.isQuote(bytes[position]),
-               let prefix = StringPrefix(String(decoding: bytes[start..<position], as: UTF8.self)) {
-                _ = try readString(prefix: prefix)
-            }
-        }
-    }
-
-    private mutating func readEscape(prefix: StringPrefix, into decoded: inout [UInt8]) throws(PythonSyntaxProblem) {
-        position += 1
-        guard position < bytes.count else {
-            throw PythonSyntaxProblem(line: line, message: "unterminated string literal")
-        }
-        let byte = bytes[position]
-        if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-            if prefix.raw { decoded.append(UInt8(ascii: "\\")); decoded.append(UInt8(ascii: "\n")) }
-            skipLineBreak()
-            return
-        }
-        if prefix.raw {
-            decoded.append(UInt8(ascii: "\\"))
-            decoded.append(byte)
-            position += 1
-            return
-        }
-        position += 1
-        let simple: [UInt8: UInt8] = [
-            UInt8(ascii: "\\"): UInt8(ascii: "\\"), UInt8(ascii: "'"): UInt8(ascii: "'"), UInt8(ascii: "\""): UInt8(ascii: "\""),
-            UInt8(ascii: "a"): 0x07, UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C, UInt8(ascii: "n"): 0x0A,
-            UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09, UInt8(ascii: "v"): 0x0B,
-        ]
-        if let mapped = simple[byte] { decoded.append(mapped); return }
-        if (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) {
-            var value = Int(byte - UInt8(ascii: "0"))
-            var count = 1
-            while count < 3, position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[position]) {
-                value = value * 8 + Int(bytes[position] - UInt8(ascii: "0"))
-                position += 1
-                count += 1
-            }
-            append(code: value, bytes: prefix.bytes, into: &decoded)
-            return
-        }
-        let hexLength: Int? = switch byte {
-        case UInt8(ascii: "x"): 2
-        case UInt8(ascii: "u") where !prefix.bytes: 4
-        case UInt8(ascii: "U") where !prefix.bytes: 8
-        default: nil
-        }
-        if let hexLength {
-            guard position + hexLength <= bytes.count,
-                  let value = Int(String(decoding: bytes[position..<position + hexLength], as: UTF8.self), radix: 16),
-                  bytes[position..<position + hexLength].allSatisfy(Self.isHexDigit)
-            else {
-                throw PythonSyntaxProblem(line: line, message: "truncated \\\(Character(Unicode.Scalar(byte)))XX escape")
-            }
-            position += hexLength
-            guard value <= 0x10FFFF else {
-                throw PythonSyntaxProblem(line: line, message: "illegal Unicode character in \\U escape")
-            }
-            append(code: value, bytes: prefix.bytes, into: &decoded)
-            return
-        }
-        if byte == UInt8(ascii: "N"), !prefix.bytes {
-            throw PythonSyntaxProblem(line: line, message: "\\N{...} escapes are not supported in registration literals")
-        }
-        decoded.append(UInt8(ascii: "\\"))
-        decoded.append(byte)
-    }
-
-    private func append(code: Int, bytes isBytes: Bool, into decoded: inout [UInt8]) {
-        if isBytes {
-            decoded.append(UInt8(truncatingIfNeeded: code))
-            return
-        }
-        let scalar = Unicode.Scalar(UInt32(code)) ?? "\u{FFFD}"
-        decoded.append(contentsOf: Array(String(Character(scalar)).utf8))
-    }
-
     // MARK: - Indentation
 
     private static func checkIndentation(_ lines: [PythonLogicalLine]) throws(PythonSyntaxProblem) {
@@ -453,27 +288,5 @@ struct PythonTokenizer {
         if expectsBlock, let last = lines.last {
             throw PythonSyntaxProblem(line: last.tokens.last?.line ?? 0, message: "expected an indented block")
         }
-    }
-
-    // MARK: - Character classes
-
-    private static func isIdentifierStart(_ byte: UInt8) -> Bool {
-        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "_") || byte >= 0x80
-    }
-
-    private static func isIdentifierContinue(_ byte: UInt8) -> Bool {
-        isIdentifierStart(byte) || isDigit(byte)
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || ((byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "f"))
-    }
-
-    private static func isQuote(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"")
     }
 }

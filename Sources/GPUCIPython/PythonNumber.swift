@@ -1,5 +1,5 @@
 /// The value of a Python numeric literal.
-enum PythonNumber: Sendable, Hashable {
+public enum PythonNumber: Sendable, Hashable {
     /// An `int` literal (decimal, hex, octal or binary), as a Double.
     case int(Double)
     /// A `float` literal.
@@ -8,9 +8,9 @@ enum PythonNumber: Sendable, Hashable {
     case complex
 
     /// Reads a literal the tokenizer accepted; `nil` when it is malformed.
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard Self.isWellFormed(text) else { return nil }
-        let plain = text.replacingOccurrences(of: "_", with: "").lowercased()
+        let plain = text.filter { $0 != "_" }.lowercased()
         if plain.hasSuffix("j") { self = .complex; return }
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where plain.hasPrefix(prefix) {
             var value = 0.0
@@ -27,7 +27,7 @@ enum PythonNumber: Sendable, Hashable {
 
     /// Whether `text` follows Python's literal grammar (underscores only between digits,
     /// digits valid for the base, no leading zeros in non-zero decimal integers).
-    static func isWellFormed(_ text: String) -> Bool {
+    public static func isWellFormed(_ text: String) -> Bool {
         let characters = Array(text.lowercased())
         guard let first = characters.first, let last = characters.last, last != "_" else { return false }
         for index in characters.indices where characters[index] == "_" {
