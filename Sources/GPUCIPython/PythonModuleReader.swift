@@ -13,9 +13,9 @@ public enum PythonModuleReader {
         case tolerant
     }
 
-    /// Reads UTF-8 source. Layout mistakes are passed over unless `layout` is ``Layout/strict``
-    /// (pytest collection has always read modules that way; registration reading is strict).
-    public static func read(_ bytes: [UInt8], layout: Layout = .tolerant) throws(PythonSyntaxProblem) -> PythonModule {
+    /// Reads UTF-8 source. Layout mistakes are errors, as Python's own import makes them, unless
+    /// `layout` is ``Layout/tolerant``.
+    public static func read(_ bytes: [UInt8], layout: Layout = .strict) throws(PythonSyntaxProblem) -> PythonModule {
         let lines = try PythonTokenizer.logicalLines(bytes, checkingIndentation: layout == .strict)
         let tolerant = layout == .tolerant
         var index = 0
@@ -28,7 +28,7 @@ public enum PythonModuleReader {
     }
 
     /// Reads `source` (see ``read(_:layout:)``); problems become ``InputError``s naming `file` and the line.
-    public static func read(_ source: String, file: String, layout: Layout = .tolerant) throws(InputError) -> PythonModule {
+    public static func read(_ source: String, file: String, layout: Layout = .strict) throws(InputError) -> PythonModule {
         do {
             return try read(Array(source.utf8), layout: layout)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import GPUCIPool
+import GPUCIPython
 import GPUCISupport
 
 /// Collects test items from a pytest tree the way pytest would, without running Python: arguments

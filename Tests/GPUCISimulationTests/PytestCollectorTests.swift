@@ -1,3 +1,4 @@
+import GPUCIPython
 import Foundation
 import GPUCIAllocation
 import GPUCIPool
@@ -219,6 +220,7 @@ import Testing
                 #expect(error.location?.file == "test_m.py")
             }
         }
-        #expect(parsed > 50)
+        // Both outcomes must be exercised: a good share of the soup is valid Python.
+        #expect(parsed > 20)
     }
 }
