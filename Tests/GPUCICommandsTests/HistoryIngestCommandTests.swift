@@ -16,8 +16,8 @@ import Testing
             try Data(csv.utf8).write(to: folder.appendingPathComponent("\(name).csv"))
         }
         // Both start on a database that does not exist yet: creation and migration race too.
-        let first = try HistoryRunBinary.start(["history", "ingest", "one.csv", "--db", "db/h.sqlite"], in: folder, label: "one")
-        let second = try HistoryRunBinary.start(["history", "ingest", "two.csv", "--db", "db/h.sqlite"], in: folder, label: "two")
+        let first = try HistoryRunBinary.start(["history", "ingest", "one.csv", "--db", "db/h.sqlite"], in: folder)
+        let second = try HistoryRunBinary.start(["history", "ingest", "two.csv", "--db", "db/h.sqlite"], in: folder)
         first.0.waitUntilExit()
         second.0.waitUntilExit()
         let errors = [first.2, second.2].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }

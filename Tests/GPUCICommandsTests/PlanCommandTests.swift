@@ -4,34 +4,12 @@ import Testing
 
 /// Runs the built `gpuci` binary.
 enum PlanCLI {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = GPUCIExecutable.packageRoot
+    typealias Output = GPUCIExecutable.Output
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    static func run(_ arguments: [String]) throws -> Output { try GPUCIExecutable.run(arguments) }
 
-    static func run(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = packageRoot.appendingPathComponent(".build/debug/gpuci")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-plan-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryFolder() throws -> URL { try GPUCIExecutable.scratchFolder("plan-cli") }
 }
 
 @Suite(.serialized)

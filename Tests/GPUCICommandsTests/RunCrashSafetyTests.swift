@@ -87,8 +87,7 @@ import Testing
         let wal = databasePath + "-wal"
 
         for round in 0..<2 {
-            let (process, _, _) = try HistoryRunBinary.start(["history", "ingest", "big.csv", "--db", "h.sqlite"], in: folder,
-                                                            label: "kill-\(round)")
+            let (process, _, _) = try HistoryRunBinary.start(["history", "ingest", "big.csv", "--db", "h.sqlite"], in: folder)
             // Kill once the transaction has started spilling pages into the WAL (or at the latest after 10 s).
             var waited = 0
             while process.isRunning, waited < 1000 {

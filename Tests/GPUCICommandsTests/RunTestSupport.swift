@@ -2,50 +2,16 @@ import GPUCISupport
 import Foundation
 import Testing
 
-/// Runs the built `gpuci` executable (`.build/debug/gpuci`, built by `swift test`) and collects
-/// its exit status and output.
+/// The built `gpuci` executable for the history and run tests (see ``GPUCIExecutable``).
 enum HistoryRunBinary {
-    static var url: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/gpuci")
+    typealias Result = GPUCIExecutable.Output
+
+    static func start(_ arguments: [String], in directory: URL) throws -> (Process, URL, URL) {
+        try GPUCIExecutable.start(arguments, in: directory)
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Starts `gpuci arguments…` in `directory` with output to files in `directory`; the caller
-    /// waits or kills it.
-    static func start(_ arguments: [String], in directory: URL, label: String = UUID().uuidString) throws -> (Process, URL, URL) {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = directory.appendingPathComponent(".out-\(label)")
-        let err = directory.appendingPathComponent(".err-\(label)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return (process, out, err)
-    }
-
-    /// Runs `gpuci arguments…` in `directory` to the end.
     static func run(_ arguments: [String], in directory: URL) throws -> Result {
-        #expect(FileManager.default.isExecutableFile(atPath: url.path), "build gpuci first: swift build")
-        let (process, out, err) = try start(arguments, in: directory)
-        process.waitUntilExit()
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        return Result(status: process.terminationStatus,
-                      stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        try GPUCIExecutable.run(arguments, in: directory)
     }
 }
 

@@ -4,34 +4,11 @@ import Testing
 
 /// `gpuci simulate` and `gpuci scenario` through the built executable.
 @Suite struct SimulateCommandTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = GPUCIExecutable.Output
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = GPUCIExecutable.packageRoot
 
-    static func gpuci(_ arguments: [String]) throws -> Run {
-        let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-        let candidates = [testBinary.deletingLastPathComponent().appendingPathComponent("gpuci"),
-                          root.appendingPathComponent(".build/debug/gpuci")]
-        let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                      "gpuci executable not built")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    static func gpuci(_ arguments: [String]) throws -> Run { try GPUCIExecutable.run(arguments, in: root) }
 
     static func temporaryFile(_ name: String, _ text: String? = nil) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-simulate-\(ProcessInfo.processInfo.processIdentifier)")

@@ -4,36 +4,9 @@ import Testing
 
 /// `gpuci topology …` through the built executable and the argument parser.
 @Suite struct TopologyCommandTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = GPUCIExecutable.Output
 
-    /// The `gpuci` executable SwiftPM built beside this test bundle.
-    static func executable() throws -> URL {
-        let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-        var candidates = [testBinary.deletingLastPathComponent().appendingPathComponent("gpuci")]
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/gpuci"))
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                            "gpuci executable not built")
-    }
-
-    static func gpuci(_ arguments: String...) throws -> Run {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    static func gpuci(_ arguments: String...) throws -> Run { try GPUCIExecutable.run(arguments) }
 
     static func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
