@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// The `gpuci` command: topology, allocation, pool, simulation, CI planning and run history.
 public struct GPUCI: ParsableCommand {
+    /// The subcommands, by layer: topology, allocation, pool, simulation, planning, history.
     public static let configuration = CommandConfiguration(
         commandName: "gpuci",
         abstract: "Simulate GPU CI for LLM serving: topologies, worker placement, test sessions, CI plans.",
@@ -20,5 +21,6 @@ public struct GPUCI: ParsableCommand {
         ]
     )
 
+    /// Creates the command; `GPUCI.main()` parses the arguments into it.
     public init() {}
 }

@@ -9,6 +9,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     /// A key path inside the document, such as `devices[3].memoryMiB`.
     public var key: String?
 
+    /// A location in `file`, as precise as is known.
     public init(file: String, line: Int? = nil, column: Int? = nil, key: String? = nil) {
         self.file = file
         self.line = line
@@ -16,6 +17,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.key = key
     }
 
+    /// `file:line:column: key`, leaving out what is unknown.
     public var description: String {
         var text = file
         if let line {
@@ -37,6 +39,7 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was wrong and what was expected.
     public var message: String
 
+    /// An error saying `message`, located at `location` when known.
     public init(_ message: String, at location: SourceLocation? = nil) {
         self.message = message
         self.location = location
@@ -47,6 +50,7 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         self.init(message, at: SourceLocation(file: file, line: line, column: column, key: key))
     }
 
+    /// The one line the command line prints: `location: message`.
     public var description: String {
         guard let location else { return message }
         return "\(location): \(message)"
