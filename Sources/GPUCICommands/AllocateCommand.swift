@@ -18,50 +18,20 @@ struct AllocateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The trace file (JSON Lines); - reads standard input.")
-    var trace: String?
-
-    @Option(help: "Topology reference: a shipped name, a .yaml/.xml path or an inline spec like 8x80GB.")
-    var topology: String?
-
-    @Option(help: "Placement policy: reference or topology (needs --topology).")
-    var policy: AllocatePolicyOption = .reference
-
-    @Flag(help: "Replay on the scalar reference twin instead of the SIMD allocator.")
-    var scalar = false
-
-    @Option(help: "Write a seeded random trace over this many GPUs instead of replaying one.")
-    var generate: Int?
-
-    @Option(help: "Operations in a generated trace (default 1000).")
-    var ops: Int?
-
-    @Option(help: "Seed of a generated trace (default 1).")
-    var seed: UInt64?
+    @OptionGroup var options: AllocatorTraceOptions
 
     func validate() throws {
-        if (trace == nil) == (generate == nil) {
-            throw ValidationError("give exactly one of --trace FILE and --generate GPUS")
-        }
-        if let generate {
-            guard (0...65_536).contains(generate) else { throw ValidationError("--generate expects 0...65536 GPUs") }
-            guard (0...10_000_000).contains(ops ?? 1000) else { throw ValidationError("--ops expects 0...10000000") }
-            if scalar || policy != .reference || topology != nil {
-                throw ValidationError("--generate only writes a trace; --scalar, --policy and --topology apply when replaying one")
-            }
-        } else {
-            if ops != nil || seed != nil { throw ValidationError("--ops and --seed apply only with --generate") }
-            try AllocateTraceSource.validate(policy: policy, scalar: scalar, topology: topology)
+        if options.generate != nil, options.scalar || options.policy != .reference || options.topology != nil {
+            throw ValidationError("--generate only writes a trace; --scalar, --policy and --topology apply when replaying one")
         }
     }
 
     func run() throws {
-        if let generate {
-            print(AllocationTraceGenerator(gpus: generate, operations: ops ?? 1000, seed: seed ?? 1).generate().text, terminator: "")
+        if let generator = options.generator {
+            print(generator.generate().text, terminator: "")
             return
         }
-        let source = try AllocateTraceSource.load(path: trace ?? "-", topologyReference: topology)
-        let lines = source.outputLines(policy: policy.policy, scalar: scalar)
+        let lines = try options.source().outputLines(policy: options.policy, scalar: options.scalar)
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }
     }
 }

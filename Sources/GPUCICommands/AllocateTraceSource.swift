@@ -4,14 +4,61 @@ import GPUCIAllocation
 import GPUCISupport
 import GPUCITopology
 
-/// `--policy` words of `gpuci allocate` and `gpuci bench allocator`.
-enum AllocatePolicyOption: String, ExpressibleByArgument, CaseIterable {
-    /// The reference's placement.
-    case reference
-    /// Topology-aware placement (needs `--topology`).
-    case topology
+/// The options `gpuci allocate` and `gpuci bench allocator` share: where the trace comes from
+/// (a file or a seeded generator) and which allocator replays it.
+struct AllocatorTraceOptions: ParsableArguments {
+    @Option(help: "The trace file (JSON Lines); - reads standard input.")
+    var trace: String?
 
-    var policy: PlacementPolicy { self == .reference ? .reference : .topology }
+    @Option(help: "A seeded random trace over this many GPUs instead of a file.")
+    var generate: Int?
+
+    @Option(help: "Operations in a generated trace (default 1000).")
+    var ops: Int?
+
+    @Option(help: "Seed of a generated trace (default 1).")
+    var seed: UInt64?
+
+    @Option(help: "Topology reference: a shipped name, a .yaml/.xml path or an inline spec like 8x80GB.")
+    var topology: String?
+
+    @Option(help: "Placement policy: reference or topology (needs --topology).")
+    var policy: PlacementPolicy = .reference
+
+    @Flag(help: "Use the scalar reference twin instead of the SIMD allocator.")
+    var scalar = false
+
+    func validate() throws {
+        if (trace == nil) == (generate == nil) {
+            throw ValidationError("give exactly one of --trace FILE and --generate GPUS")
+        }
+        if let generate {
+            guard (0...65_536).contains(generate) else { throw ValidationError("--generate expects 0...65536 GPUs") }
+            guard (0...10_000_000).contains(ops ?? 1000) else { throw ValidationError("--ops expects 0...10000000") }
+        } else if ops != nil || seed != nil {
+            throw ValidationError("--ops and --seed apply only with --generate")
+        }
+        if scalar && policy == .topology {
+            throw ValidationError("--scalar is the reference twin; it has no topology policy (drop --scalar or use --policy reference)")
+        }
+        if policy == .topology && topology == nil {
+            throw ValidationError("--policy topology needs --topology REF (a shipped name, a file or an inline spec like 8x80GB)")
+        }
+    }
+
+    /// The generated trace's generator, when `--generate` was given.
+    var generator: AllocationTraceGenerator? {
+        generate.map { AllocationTraceGenerator(gpus: $0, operations: ops ?? 1000, seed: seed ?? 1) }
+    }
+
+    /// The trace to replay with its topology.
+    func source() throws(InputError) -> AllocateTraceSource {
+        if let generator {
+            let topology = try topology.map { reference throws(InputError) in try TopologyLoader.load(reference) }
+            return AllocateTraceSource(trace: generator.generate(), topology: topology)
+        }
+        return try AllocateTraceSource.load(path: trace ?? "-", topologyReference: topology)
+    }
 }
 
 /// A trace ready to replay: read from a file (or standard input) or generated, with its topology.
@@ -37,13 +84,6 @@ struct AllocateTraceSource {
         return AllocateTraceSource(trace: trace, topology: topology)
     }
 
-    /// A seeded random trace; `topologyReference`, when given, only supplies links.
-    static func generated(gpus: Int, operations: Int, seed: UInt64, topologyReference: String?) throws(InputError) -> AllocateTraceSource {
-        let topology = try topologyReference.map { reference throws(InputError) in try TopologyLoader.load(reference) }
-        return AllocateTraceSource(trace: AllocationTraceGenerator(gpus: gpus, operations: operations, seed: seed).generate(),
-                                   topology: topology)
-    }
-
     /// Replays the trace once on a fresh allocator; returns the output lines.
     func outputLines(policy: PlacementPolicy, scalar: Bool) -> [String] {
         var lines: [String] = []
@@ -56,15 +96,5 @@ struct AllocateTraceSource {
             trace.replay(on: &allocator) { _, outcome in lines.append(outcome.jsonLine) }
         }
         return lines
-    }
-
-    /// Checks the policy/allocator combination the flags ask for.
-    static func validate(policy: AllocatePolicyOption, scalar: Bool, topology: String?) throws {
-        if scalar && policy == .topology {
-            throw ValidationError("--scalar is the reference twin; it has no topology policy (drop --scalar or use --policy reference)")
-        }
-        if policy == .topology && topology == nil {
-            throw ValidationError("--policy topology needs --topology REF (a shipped name, a file or an inline spec like 8x80GB)")
-        }
     }
 }

@@ -12,12 +12,6 @@ struct BenchCommand: ParsableCommand {
     )
 }
 
-/// How `gpuci bench` prints its figures.
-enum BenchOutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table
-    case json
-}
-
 /// `gpuci bench allocator`: replay a trace N times and report operations per second.
 struct BenchAllocatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,58 +20,25 @@ struct BenchAllocatorCommand: ParsableCommand {
         discussion: "Build with `swift build -c release` for meaningful figures. --generate GPUS benchmarks a seeded random trace."
     )
 
-    @Option(help: "The trace file (JSON Lines, as for gpuci allocate); - reads standard input.")
-    var trace: String?
-
-    @Option(help: "Benchmark a seeded random trace over this many GPUs instead of a file.")
-    var generate: Int?
-
-    @Option(help: "Operations in a generated trace (default 1000).")
-    var ops: Int?
-
-    @Option(help: "Seed of a generated trace (default 1).")
-    var seed: UInt64?
-
-    @Option(help: "Topology reference for the GPU list and the topology policy.")
-    var topology: String?
-
-    @Option(help: "Placement policy: reference or topology (needs --topology).")
-    var policy: AllocatePolicyOption = .reference
+    @OptionGroup var options: AllocatorTraceOptions
 
     @Option(name: .customLong("repeat"), help: "Replays to time.")
     var repetitions = 10
 
-    @Flag(help: "Time the scalar reference twin instead of the SIMD allocator.")
-    var scalar = false
-
     @Option(help: "Output format: table or json.")
-    var format: BenchOutputFormat = .table
+    var format: ReportFormat = .table
 
     func validate() throws {
-        if (trace == nil) == (generate == nil) {
-            throw ValidationError("give exactly one of --trace FILE and --generate GPUS")
-        }
-        if let generate {
-            guard (0...65_536).contains(generate) else { throw ValidationError("--generate expects 0...65536 GPUs") }
-            guard (0...10_000_000).contains(ops ?? 1000) else { throw ValidationError("--ops expects 0...10000000") }
-        } else if ops != nil || seed != nil {
-            throw ValidationError("--ops and --seed apply only with --generate")
-        }
         guard repetitions >= 1 else { throw ValidationError("--repeat expects at least 1") }
-        try AllocateTraceSource.validate(policy: policy, scalar: scalar, topology: topology)
     }
 
     func run() throws {
-        let source = if let generate {
-            try AllocateTraceSource.generated(gpus: generate, operations: ops ?? 1000, seed: seed ?? 1,
-                                              topologyReference: topology)
-        } else {
-            try AllocateTraceSource.load(path: trace ?? "-", topologyReference: topology)
-        }
+        let source = try options.source()
+        let scalar = options.scalar, policy = options.policy
         let result = scalar
             ? Self.time(source.trace, repetitions) { ScalarGPUAllocator(gpus: source.trace.gpus) }
             : Self.time(source.trace, repetitions) {
-                GPUAllocator(gpus: source.trace.gpus, topology: source.topology, policy: policy.policy)
+                GPUAllocator(gpus: source.trace.gpus, topology: source.topology, policy: policy)
             }
         let report = BenchAllocatorReport(
             allocator: scalar ? "scalar" : "simd", policy: policy.rawValue, gpus: source.trace.gpus.count,

@@ -15,7 +15,7 @@ struct BenchPoolCommand: ParsableCommand {
     var repetitions: Int = 100
 
     @Option(help: "Output format: table or json.")
-    var format: BenchOutputFormat = .table
+    var format: ReportFormat = .table
 
     func run() throws {
         print(try runPoolBenchmark(trace: trace, repeat: repetitions, format: format))

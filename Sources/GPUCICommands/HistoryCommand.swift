@@ -45,12 +45,6 @@ struct HistoryComparisonOptions: ParsableArguments {
     }
 }
 
-/// The output formats of the history reports.
-enum HistoryFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-}
-
-extension EstimateSource: ExpressibleByArgument {}
 
 /// `--estimates` and the database it reads, shared by `gpuci run` and `gpuci plan`.
 struct HistoryEstimateOptions: ParsableArguments {

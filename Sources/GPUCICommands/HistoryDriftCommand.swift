@@ -19,7 +19,7 @@ struct HistoryDriftCommand: ParsableCommand {
     @OptionGroup var database: HistoryDatabaseOptions
 
     @Option(help: "table or json.")
-    var format: HistoryFormat = .table
+    var format: ReportFormat = .table
 
     func run() throws {
         let report = try comparison.report(database)

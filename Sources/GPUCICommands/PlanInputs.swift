@@ -64,7 +64,6 @@ struct PlanAlgorithmOptions: ParsableArguments {
     }
 }
 
-extension PartitionAlgorithm: ExpressibleByArgument {}
 
 /// Reading registries and suites files for the plan commands.
 enum PlanRegistry {

@@ -11,7 +11,7 @@ import GPUCISupport
 ///   - format: `.table` (aligned rows for people) or `.json` (`{"ops":…,"opsPerSecond":…,"seconds":…}`).
 /// - Returns: the report text, without a trailing newline.
 /// - Throws: `InputError` for a bad trace or a repeat below 1.
-func runPoolBenchmark(trace: String, repeat count: Int, format: BenchOutputFormat) throws -> String {
+func runPoolBenchmark(trace: String, repeat count: Int, format: ReportFormat) throws -> String {
     guard count >= 1 else { throw InputError("--repeat must be at least 1, got \(count)") }
     let parsed = try PoolReplay.load(trace: trace, models: nil)
     let template = try parsed.makePool(topology: nil)

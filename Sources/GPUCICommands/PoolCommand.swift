@@ -41,5 +41,3 @@ struct PoolCommand: ParsableCommand {
     }
 }
 
-extension EvictionPolicy: ExpressibleByArgument {}
-extension PlacementPolicy: ExpressibleByArgument {}

@@ -31,7 +31,7 @@ struct SimulateCommand: ParsableCommand {
     var allocation: String = "ordered"
 
     @Option(name: .long, help: "Output format: table or json.")
-    var format: SimulateFormat = .table
+    var format: ReportFormat = .table
 
     @Option(name: .long, help: "Write a Chrome trace (JSON) of the session to FILE.")
     var trace: String?
@@ -87,11 +87,6 @@ struct SimulateCommand: ParsableCommand {
     }
 }
 
-/// `--format` values.
-enum SimulateFormat: String, ExpressibleByArgument, CaseIterable {
-    case table
-    case json
-}
 
 /// Helpers shared by `simulate` and its tests.
 enum SimulateRun {

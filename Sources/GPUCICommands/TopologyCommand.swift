@@ -11,18 +11,13 @@ struct TopologyCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Discover.self]
     )
 
-    /// Output format of `show` and `discover`.
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table
-        case json
-    }
 
     /// `gpuci topology list`.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the shipped machine topologies.")
 
         @Option(help: "Output format: table or json.")
-        var format: Format = .table
+        var format: ReportFormat = .table
 
         func run() throws {
             var entries: [ListEntry] = []
@@ -66,7 +61,7 @@ struct TopologyCommand: ParsableCommand {
         var reference: String
 
         @Option(help: "Output format: table or json.")
-        var format: Format = .table
+        var format: ReportFormat = .table
 
         @Flag(inversion: .prefixedNo, help: "Show NIC rows and columns in the table's link matrix.")
         var nics = true
@@ -90,7 +85,7 @@ struct TopologyCommand: ParsableCommand {
             abstract: "Discover this machine with hwloc (GPUs, NPUs, NUMA nodes, NICs, links).")
 
         @Option(help: "Output format: table or json.")
-        var format: Format = .table
+        var format: ReportFormat = .table
 
         @Option(name: .customLong("export-xml"), help: "Also write hwloc's XML capture of this machine to FILE.")
         var exportXML: String?

@@ -104,7 +104,7 @@ struct AllocateCommandTests {
     func goodFlags() throws {
         let command = try GPUCI.parseAsRoot(["allocate", "--trace", "t.jsonl", "--topology", "8x80GB", "--policy", "topology"])
         let allocate = try #require(command as? AllocateCommand)
-        #expect(allocate.policy == .topology && allocate.topology == "8x80GB" && !allocate.scalar)
+        #expect(allocate.options.policy == .topology && allocate.options.topology == "8x80GB" && !allocate.options.scalar)
         #expect(try GPUCI.parseAsRoot(["bench", "allocator", "--trace", "t", "--repeat", "3", "--scalar"]) is BenchAllocatorCommand)
     }
 

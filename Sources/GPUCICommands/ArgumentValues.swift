@@ -1,0 +1,16 @@
+import ArgumentParser
+import GPUCIAllocation
+import GPUCIHistory
+import GPUCIPlanner
+import GPUCIPool
+
+/// `--format table|json`: a report for people, or the same report as JSON for programs.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case json
+}
+
+extension PlacementPolicy: ExpressibleByArgument {}
+extension EvictionPolicy: ExpressibleByArgument {}
+extension PartitionAlgorithm: ExpressibleByArgument {}
+extension EstimateSource: ExpressibleByArgument {}
