@@ -95,7 +95,18 @@ public enum RegistrationReader {
     }
 
     private static func registrationCall(_ statement: ArraySlice<PythonToken>) -> Call? {
-        let tokens = Array(statement)
+        // Parentheses around the whole statement make no AST node: `(register_cuda_ci(…))` is
+        // still an expression statement whose value is the call.
+        var unwrapped = statement
+        var layers = 0
+        while unwrapped.count >= 3, case .op("(") = unwrapped.first?.kind, case .op(")") = unwrapped.last?.kind,
+              wrapsWhole(unwrapped) {
+            unwrapped = unwrapped.dropFirst().dropLast()
+            layers += 1
+            // Deeper nesting is no statement anyone writes; stop before it turns quadratic.
+            if layers > 32 { return nil }
+        }
+        let tokens = Array(unwrapped)
         guard tokens.count >= 3, case .name(let name) = tokens[0].kind, case .op("(") = tokens[1].kind,
               name.hasPrefix("register_"), name.hasSuffix("_ci")
         else { return nil }
@@ -198,6 +209,11 @@ public enum RegistrationReader {
         default: throw problem("disabled must be a string literal (the reason) or None", key: "disabled")
         }
 
+        // The reference tells the legacy form from the stage form by which arguments are present,
+        // so an explicit `suite=None` next to stage + runner_config is an error there too.
+        if values["suite"] != nil, values["stage"] != nil || values["runner_config"] != nil {
+            throw problem("give exactly one of suite or stage + runner_config", key: "suite")
+        }
         func text(_ key: String) throws(InputError) -> String? {
             switch values[key].map(literal) {
             case nil: return nil
