@@ -30,7 +30,11 @@ public enum RegistrationReader {
         var result = FileResult(registrations: [], problems: [])
         for statement in module.statements where statement.isSimple {
             let tokens = statement.tokens
-            guard tokens.count >= 2, let name = tokens[0].name, tokens[1].isOp("("), let backend = backend(calledBy: name)
+            // Parentheses around the whole statement make no AST node: `(register_cuda_ci(…))` is
+            // still an expression statement whose value is the call, as sglang's AST visitor sees it.
+            guard let nameIndex = tokens.firstIndex(where: { !$0.isOp("(") }), nameIndex + 1 < tokens.count,
+                  let name = tokens[nameIndex].name, tokens[nameIndex + 1].isOp("("),
+                  let backend = backend(calledBy: name)
             else { continue }
             let expression: PythonExpression
             do {
@@ -44,7 +48,7 @@ public enum RegistrationReader {
             // Only the bare call itself counts: `register_cuda_ci(...).x` or `(...)(...)` do not.
             guard let call = expression.call, call.callee.kind == .name(name) else { continue }
             do {
-                result.registrations.append(try readCall(call, backend: backend, line: tokens[0].line, file: file))
+                result.registrations.append(try readCall(call, backend: backend, line: tokens[nameIndex].line, file: file))
             } catch {
                 result.problems.append(error)
             }
@@ -148,6 +152,11 @@ public enum RegistrationReader {
         let suite = try text("suite")
         let stage = try text("stage")
         let runnerConfig = try text("runner_config")
+        // Like the reference, the form is decided by which arguments are present: an explicit
+        // `suite=None` beside stage + runner_config is a conflict, not an absent suite.
+        if values["suite"] != nil, suite == nil, stage != nil || runnerConfig != nil {
+            throw problem("give exactly one of suite or stage + runner_config", key: "suite")
+        }
         let effectiveSuite: String
         switch (suite, stage, runnerConfig) {
         case (let suite?, nil, nil):

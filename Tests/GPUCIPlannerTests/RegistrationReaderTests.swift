@@ -113,6 +113,26 @@ struct RegistrationReaderTests {
         #expect(problem.message.contains(message), "\(problem)")
     }
 
+    /// Found by diffing against sglang's `RegistryVisitor` (ci_register.py @ 000853484b): parentheses
+    /// around the whole statement make no AST node, so the call still registers there.
+    @Test func aParenthesizedCallStatementRegistersLikeInTheReference() {
+        let result = read("(register_cuda_ci(10, 's'))\n((register_amd_ci(20, 't')))\n(register_cuda_ci(30, 'u')).x\n")
+        #expect(result.problems.isEmpty)
+        #expect(result.registrations.map(\.suite) == ["s", "t"])
+        #expect(result.registrations.map(\.estTime) == [10, 20])
+    }
+
+    /// Found by the same diff: the reference decides the legacy vs stage form by which arguments
+    /// are present, so `suite=None` next to stage + runner_config is rejected, not ignored.
+    @Test(arguments: ["register_cuda_ci(10, None, stage='b', runner_config='r')",
+                      "register_cuda_ci(10, suite=None, stage='b', runner_config='r')"])
+    func anExplicitNoneSuiteBesideStageIsRejected(call: String) throws {
+        let result = read("\(call)\n")
+        #expect(result.registrations.isEmpty)
+        let problem = try #require(result.problems.first)
+        #expect(problem.message.contains("exactly one of suite"), "\(problem)")
+    }
+
     @Test func aBoolEstTimePassesLikeInTheReference() {
         let result = read("register_cuda_ci(True, 's')\n")
         #expect(result.registrations.map(\.estTime) == [1])
