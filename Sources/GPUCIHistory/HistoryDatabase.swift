@@ -31,12 +31,33 @@ public final class HistoryDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "gpuci.history"
+        // Two processes opening a new file at once race to switch it to WAL, and SQLite answers
+        // the loser "database is locked" without waiting; a file lock beside the database makes
+        // opening and migrating one process at a time.
+        let lock = try Self.lockOpening(path)
+        defer { close(lock) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try HistorySchema.migrator.migrate(pool)
         } catch {
             throw Self.wrap(error, path: path)
         }
+    }
+
+    /// Takes an exclusive `flock` on `<path>.lock`; closing the returned descriptor releases it.
+    private static func lockOpening(_ path: String) throws(InputError) -> Int32 {
+        let descriptor = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw InputError("cannot open the lock file \(path).lock: \(String(cString: strerror(errno)))", file: path)
+        }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw InputError("cannot lock \(path).lock: \(reason)", file: path)
+            }
+        }
+        return descriptor
     }
 
     /// Adds the attempts of every parsed file in one transaction and returns what happened to each.

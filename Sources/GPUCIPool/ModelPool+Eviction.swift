@@ -18,8 +18,8 @@ extension ModelPool {
     }
 
     /// Stops idle candidates in ``evictionOrder(where:)`` order until `required` GPUs are free (by
-    /// count); returns their keys. Nothing happens when enough are free already, nor when evicting
-    /// every candidate would still leave too few (the reference evicted them anyway, then failed).
+    /// count) or none is left, as the reference does; returns their keys. Nothing happens when
+    /// enough are free already.
     ///
     /// - Complexity: O(n + k log n) for n instances and k evicted.
     mutating func evict(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
@@ -36,14 +36,11 @@ extension ModelPool {
         let entries = store.entries
         var indices: [Int] = []
         indices.reserveCapacity(entries.count)
-        var reachable = free
         for index in entries.indices where entries[index].refCount == 0 {
             if case let .regularWorkers(model) = exclusion, entries[index].identity.type == .regular,
                entries[index].identity.model == model { continue }
             indices.append(index)
-            reachable += entries[index].slot?.gpuIDs.count ?? 0
         }
-        guard reachable >= required else { return [] }
         var heap = IndexHeap(indices, comesFirst: comesFirst(entries, nextUse: nextUseByIndex(entries, indices)))
         var victims: [String] = []
         while free < required, let index = heap.popFirst() {

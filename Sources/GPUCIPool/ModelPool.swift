@@ -20,8 +20,6 @@ import GPUCITopology
 /// - ``remove(_:)`` frees a dead or timed-out worker's GPUs (the anchor leaked them).
 /// - A key that is already running is never launched a second time (the reference overwrote the
 ///   entry and leaked the first process's GPUs).
-/// - Nothing is evicted for a request that eviction cannot satisfy by GPU count (every idle
-///   candidate together frees too few GPUs); the reference stopped them all, then failed.
 /// - `launchWorkers` is all-or-nothing: when a worker gets no slot, the slots of the others are
 ///   released and the call fails (the reference launched it without a slot, on whatever GPU CUDA
 ///   picks, i.e. on GPUs other workers own).

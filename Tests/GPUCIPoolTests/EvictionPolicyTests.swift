@@ -61,14 +61,16 @@ import Testing
         #expect(evicted == ["b:http"])
     }
 
-    @Test func nothingIsEvictedWhenEvictionCannotFreeEnough() throws {
+    /// As the reference: eviction stops idle workers in policy order until enough GPUs are free
+    /// by count, and when even all of them are too few it has stopped them all before failing.
+    @Test func evictionThatCannotFreeEnoughStopsEveryIdleWorkerThenFails() throws {
         let catalog = ModelCatalog(["a", "b", "c", "d"].map { ModelSpec(id: $0, memoryGB: 10) }
             + [ModelSpec(id: "t3", memoryGB: 10, tp: 3)])
-        var wide = ModelPool(topology: F.topology(4), catalog: catalog)
-        _ = wide.startup([F.id("a"), F.id("b"), F.id("c"), F.id("d")], now: 0)
-        try wide.acquire("a:http", now: 1)
-        try wide.acquire("b:http", now: 1)
         for attempt in 0..<2 {
+            var wide = ModelPool(topology: F.topology(4), catalog: catalog)
+            _ = wide.startup([F.id("a"), F.id("b"), F.id("c"), F.id("d")], now: 0)
+            try wide.acquire("a:http", now: 1)
+            try wide.acquire("b:http", now: 1)
             do {
                 if attempt == 0 {
                     _ = try wide.get(model: "t3", mode: .http, now: 2)
@@ -78,9 +80,9 @@ import Testing
                 Issue.record("expected not enough GPUs")
             } catch {
                 #expect(error.kind == .notEnoughGPUs)
-                #expect(error.evicted.isEmpty)
+                #expect(error.evicted == ["d:http", "c:http"])
             }
-            #expect(wide.instances.map(\.key) == ["a:http", "b:http", "c:http", "d:http"])
+            #expect(wide.instances.map(\.key) == ["a:http", "b:http"])
         }
     }
 
