@@ -4,11 +4,13 @@ import PackageDescription
 // Layers, arrows pointing one way:
 //
 //   GPUCITopology → GPUCIAllocation → GPUCIPool → GPUCISimulation
-//   GPUCIPlanner → GPUCIHistory            (beside them)
+//   GPUCIPython → GPUCIPlanner → GPUCIHistory   (beside them; GPUCISimulation reads pytest
+//                                               trees with GPUCIPython too)
 //   GPUCICommands (swift-argument-parser) on top; `gpuci` is its thin executable.
 //
-// GPUCISupport holds the few helpers every layer shares (located errors, atomic writes,
-// deterministic JSON). GPUCIData carries the bundled `Topologies/` and `Scenarios/` folders.
+// GPUCISupport holds the few helpers every layer shares (located errors, located YAML, atomic
+// writes, deterministic JSON, seeded randomness). GPUCIData carries the bundled `Topologies/`
+// and `Scenarios/` folders.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
