@@ -98,8 +98,10 @@ let package = Package(
         .testTarget(name: "GPUCIAllocationTests", dependencies: ["GPUCIAllocation"]),
         .testTarget(name: "GPUCIPoolTests", dependencies: ["GPUCIPool"]),
         .testTarget(name: "GPUCISimulationTests", dependencies: ["GPUCISimulation"], exclude: ["Fixtures"]),
-        .testTarget(name: "GPUCIPythonTests", dependencies: ["GPUCIPython"]),
-        .testTarget(name: "GPUCIPlannerTests", dependencies: ["GPUCIPlanner"]),
+        .testTarget(name: "GPUCIPythonTests", dependencies: ["GPUCIPython", "GPUCITestSupport"]),
+        // Seeded fuzz inputs shared by the test targets (not a product).
+        .target(name: "GPUCITestSupport", dependencies: ["GPUCISupport"], path: "Tests/GPUCITestSupport"),
+        .testTarget(name: "GPUCIPlannerTests", dependencies: ["GPUCIPlanner", "GPUCITestSupport"]),
         .testTarget(name: "GPUCIHistoryTests", dependencies: ["GPUCIHistory"]),
         .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),
     ]

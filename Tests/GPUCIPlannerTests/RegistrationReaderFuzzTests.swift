@@ -1,3 +1,4 @@
+import GPUCITestSupport
 import Testing
 import GPUCISupport
 @testable import GPUCIPlanner
@@ -56,19 +57,8 @@ struct RegistrationReaderFuzzTests {
     }
 
     @Test func mutatedRealFiles() {
-        var random = SeededRandom(seed: 2)
-        let bytes = Array(realistic.utf8)
         let interesting = Array(#"()[]{},'"\#\ =*:;.@0123456789jex_rbfu"#.utf8) + [10, 13, 9, 0, 0xC3, 0xFF]
-        for _ in 0..<1500 {
-            var sample = bytes
-            for _ in 0..<(1 + random.next() % 4) {
-                let index = Int(random.next() % UInt64(sample.count))
-                switch random.next() % 3 {
-                case 0: sample[index] = interesting[Int(random.next() % UInt64(interesting.count))]
-                case 1: sample.remove(at: index)
-                default: sample.insert(interesting[Int(random.next() % UInt64(interesting.count))], at: index)
-                }
-            }
+        for sample in ByteMutations(of: Array(realistic.utf8), alphabet: interesting, count: 1500, seed: 2) {
             check(sample)
         }
     }

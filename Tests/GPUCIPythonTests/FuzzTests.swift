@@ -1,4 +1,5 @@
 import GPUCISupport
+import GPUCITestSupport
 import Testing
 @testable import GPUCIPython
 
@@ -72,19 +73,8 @@ struct FuzzTests {
     }
 
     @Test func mutatedRealModules() {
-        var random = SplitMix64(seed: 22)
-        let bytes = Array(Self.realistic.utf8)
         let interesting = Array(#"()[]{},'"\#\ =*:;.@-0123456789jex_rbfu"#.utf8) + [10, 13, 9, 12, 0, 0xC3, 0xFF, 0xEF]
-        for _ in 0..<1500 {
-            var sample = bytes
-            for _ in 0..<(1 + random.next() % 4) {
-                let index = Int(random.next() % UInt64(sample.count))
-                switch random.next() % 3 {
-                case 0: sample[index] = interesting[Int(random.next() % UInt64(interesting.count))]
-                case 1: sample.remove(at: index)
-                default: sample.insert(interesting[Int(random.next() % UInt64(interesting.count))], at: index)
-                }
-            }
+        for sample in ByteMutations(of: Array(Self.realistic.utf8), alphabet: interesting, count: 1500, seed: 22) {
             check(sample)
         }
     }
