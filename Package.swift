@@ -58,24 +58,24 @@ let package = Package(
         ),
         .target(
             name: "GPUCITopology",
-            dependencies: ["CHwloc", "CNuma", "GPUCISupport", "GPUCIData", "Yams"],
+            dependencies: ["CHwloc", "CNuma", "GPUCISupport", "GPUCIData"],
             swiftSettings: swiftSettings
         ),
         .target(name: "GPUCIPython", dependencies: ["GPUCISupport"], swiftSettings: swiftSettings),
         .target(name: "GPUCIAllocation", dependencies: ["GPUCITopology", "GPUCISupport"], swiftSettings: swiftSettings),
         .target(
             name: "GPUCIPool",
-            dependencies: ["GPUCIAllocation", "GPUCITopology", "GPUCISupport", "GPUCIData", "Yams"],
+            dependencies: ["GPUCIAllocation", "GPUCITopology", "GPUCISupport", "GPUCIData"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GPUCISimulation",
-            dependencies: ["GPUCIPool", "GPUCIAllocation", "GPUCITopology", "GPUCIPython", "GPUCISupport", "Yams"],
+            dependencies: ["GPUCIPool", "GPUCIAllocation", "GPUCITopology", "GPUCIPython", "GPUCISupport"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GPUCIPlanner",
-            dependencies: ["GPUCIPython", "GPUCISupport", "GPUCIData", "Yams"],
+            dependencies: ["GPUCIPython", "GPUCISupport", "GPUCIData"],
             swiftSettings: swiftSettings
         ),
         .target(
