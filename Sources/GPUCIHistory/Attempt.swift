@@ -22,11 +22,13 @@ public struct Attempt: Sendable, Hashable, Codable {
     public var attempt: Int
     /// Commit or CI run identifier, when known.
     public var runID: String?
+    /// The CI job (a row of `jobs`) the attempt ran in, when known.
+    public var jobID: String?
 
     /// Creates an attempt; unknown fields stay `nil`.
     public init(file: String, backend: String, suite: String? = nil, partition: Int? = nil,
                 partitions: Int? = nil, startedAt: String? = nil, seconds: Double,
-                outcome: AttemptOutcome, attempt: Int = 1, runID: String? = nil) {
+                outcome: AttemptOutcome, attempt: Int = 1, runID: String? = nil, jobID: String? = nil) {
         self.file = file
         self.backend = backend
         self.suite = suite
@@ -37,6 +39,7 @@ public struct Attempt: Sendable, Hashable, Codable {
         self.outcome = outcome
         self.attempt = attempt
         self.runID = runID
+        self.jobID = jobID
     }
 }
 
@@ -56,10 +59,11 @@ struct AttemptRow: Codable, FetchableRecord, TableRecord {
     var outcome: AttemptOutcome
     var attempt: Int
     var runID: String?
+    var jobID: String?
     var ingestHash: String?
 
     var value: Attempt {
         Attempt(file: file, backend: backend, suite: suite, partition: partition, partitions: partitions,
-                startedAt: startedAt, seconds: seconds, outcome: outcome, attempt: attempt, runID: runID)
+                startedAt: startedAt, seconds: seconds, outcome: outcome, attempt: attempt, runID: runID, jobID: jobID)
     }
 }

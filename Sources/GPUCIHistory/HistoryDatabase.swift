@@ -60,29 +60,112 @@ public final class HistoryDatabase: Sendable {
         return descriptor
     }
 
-    /// Adds the attempts of every parsed file in one transaction and returns what happened to each.
+    /// Adds the attempts, runs and jobs of every parsed file in one transaction and returns what
+    /// happened to each.
     ///
     /// A file whose content hash is already in the `ingests` table (from an earlier command or
-    /// earlier in `files`) adds nothing.
+    /// earlier in `files`) adds nothing. Runs and jobs are keyed by their ids: a job ingested
+    /// before with the same content adds nothing (whatever file or options it came from); a known
+    /// run or job with other content is an error naming both files, and nothing is written.
     public func ingest(_ files: [IngestFile]) throws(InputError) -> [IngestResult] {
         try write { db in
             var results: [IngestResult] = []
+            let insert = try db.cachedStatement(sql: Self.insertSQL)
             for file in files {
                 if let earlier = try String.fetchOne(
                     db, sql: "SELECT source FROM ingests WHERE hash = ?", arguments: [file.contentHash]) {
                     results.append(IngestResult(source: file.source, added: 0, duplicateOf: earlier))
                     continue
                 }
+                for run in file.records.runs { try Self.merge(run, source: file.source, db: db) }
+                var added = file.attempts
+                var jobsAdded = 0, jobsKnown = 0
+                for record in file.records.jobs {
+                    if try Self.insertJob(record, source: file.source, db: db) {
+                        added += record.attempts
+                        jobsAdded += 1
+                    } else {
+                        jobsKnown += 1
+                    }
+                }
                 try db.execute(
                     sql: "INSERT INTO ingests (hash, source, format, attempts) VALUES (?, ?, ?, ?)",
-                    arguments: [file.contentHash, file.source, file.format.rawValue, file.attempts.count])
-                let insert = try db.cachedStatement(sql: Self.insertSQL)
-                for attempt in file.attempts {
+                    arguments: [file.contentHash, file.source, file.format.rawValue, added.count])
+                for attempt in added {
                     try insert.execute(arguments: Self.arguments(attempt, ingestHash: file.contentHash))
                 }
-                results.append(IngestResult(source: file.source, added: file.attempts.count, duplicateOf: nil))
+                results.append(IngestResult(source: file.source, added: added.count, duplicateOf: nil,
+                                            jobsAdded: jobsAdded, jobsKnown: jobsKnown))
             }
             return results
+        }
+    }
+
+    /// Inserts `run`, or checks it against the stored one: fields both know must agree; fields
+    /// only the new record knows are filled in (a log names just the id, the run file the rest).
+    private static func merge(_ run: CIRun, source: String, db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT startedAt, event, headSHA, title, source FROM runs WHERE id = ?",
+                                         arguments: [run.id]) else {
+            try db.execute(sql: "INSERT INTO runs (id, startedAt, event, headSHA, title, source) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [run.id, run.startedAt, run.event, run.headSHA, run.title, source])
+            return
+        }
+        let stored = CIRun(id: run.id, startedAt: row["startedAt"], event: row["event"], headSHA: row["headSHA"], title: row["title"])
+        let storedSource: String = row["source"]
+        let pairs: [(String, String?, String?)] = [("started_at", stored.startedAt, run.startedAt), ("event", stored.event, run.event),
+                                                   ("head_sha", stored.headSHA, run.headSHA), ("display_title", stored.title, run.title)]
+        for (key, old, new) in pairs {
+            if let old, let new, old != new {
+                throw InputError("run \(run.id) has \(key) \(new) here but \(old) in \(storedSource), ingested before",
+                                 file: source, key: key)
+            }
+        }
+        try db.execute(sql: """
+            UPDATE runs SET startedAt = COALESCE(startedAt, ?), event = COALESCE(event, ?),
+                headSHA = COALESCE(headSHA, ?), title = COALESCE(title, ?) WHERE id = ?
+            """, arguments: [run.startedAt, run.event, run.headSHA, run.title, run.id])
+    }
+
+    /// Inserts the job and returns `true`, or returns `false` for a job stored before with the
+    /// same content; throws for a known id with other content.
+    private static func insertJob(_ record: JobRecord, source: String, db: Database) throws -> Bool {
+        let job = record.job
+        let identity = IngestFile.contentHash(of: Data(record.identity.utf8))
+        if let row = try Row.fetchOne(db, sql: "SELECT identity, source FROM jobs WHERE id = ?", arguments: [job.id]) {
+            let storedSource: String = row["source"]
+            guard row["identity"] == identity else {
+                throw InputError("job \(job.id) (\(job.name ?? job.suite)) differs from the job with that id ingested from \(storedSource)",
+                                 file: source, key: "job \(job.id)")
+            }
+            return false
+        }
+        try db.execute(sql: """
+            INSERT INTO jobs (id, runID, name, suite, backend, partition, runnerLabel, startedAt, completedAt, identity, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [job.id, job.runID, job.name, job.suite, job.backend, job.partition, job.runnerLabel,
+                             job.startedAt, job.completedAt, identity, source])
+        return true
+    }
+
+    /// Every stored run, oldest first (runs without a start time last, by id).
+    public func runs() throws(InputError) -> [CIRun] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, startedAt, event, headSHA, title FROM runs ORDER BY startedAt IS NULL, startedAt, id")
+                .map { CIRun(id: $0["id"], startedAt: $0["startedAt"], event: $0["event"], headSHA: $0["headSHA"], title: $0["title"]) }
+        }
+    }
+
+    /// Every stored job, by run, then start time, then id.
+    public func jobs() throws(InputError) -> [CIJob] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, runID, name, suite, backend, partition, runnerLabel, startedAt, completedAt FROM jobs
+                ORDER BY runID IS NULL, runID, startedAt, id
+                """).map { row in
+                CIJob(id: row["id"], runID: row["runID"], name: row["name"], suite: row["suite"], backend: row["backend"],
+                      partition: row["partition"], runnerLabel: row["runnerLabel"], startedAt: row["startedAt"],
+                      completedAt: row["completedAt"])
+            }
         }
     }
 
@@ -97,13 +180,13 @@ public final class HistoryDatabase: Sendable {
     }
 
     private static let insertSQL = """
-        INSERT INTO attempts (file, backend, suite, partition, partitions, startedAt, seconds, outcome, attempt, runID, ingestHash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO attempts (file, backend, suite, partition, partitions, startedAt, seconds, outcome, attempt, runID, jobID, ingestHash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     private static func arguments(_ attempt: Attempt, ingestHash: String?) -> StatementArguments {
         [attempt.file, attempt.backend, attempt.suite, attempt.partition, attempt.partitions, attempt.startedAt,
-         attempt.seconds, attempt.outcome.rawValue, attempt.attempt, attempt.runID, ingestHash]
+         attempt.seconds, attempt.outcome.rawValue, attempt.attempt, attempt.runID, attempt.jobID, ingestHash]
     }
 
     /// All attempts, optionally of one backend, in insertion order.
@@ -171,4 +254,8 @@ public struct IngestResult: Sendable, Hashable, Codable {
     public var added: Int
     /// For a file whose content was ingested before: the source it was first ingested from.
     public var duplicateOf: String?
+    /// CI jobs added.
+    public var jobsAdded: Int = 0
+    /// CI jobs the file holds that were stored before with the same content (nothing added).
+    public var jobsKnown: Int = 0
 }

@@ -28,6 +28,34 @@ enum HistorySchema {
             }
             try db.create(index: "attempts_by_file", on: "attempts", columns: ["file", "backend"])
         }
+        migrator.registerMigration("v2: runs and jobs") { db in
+            try db.create(table: "runs") { table in
+                table.primaryKey("id", .text)
+                table.column("startedAt", .text)
+                table.column("event", .text)
+                table.column("headSHA", .text)
+                table.column("title", .text)
+                table.column("source", .text).notNull()
+            }
+            try db.create(table: "jobs") { table in
+                table.primaryKey("id", .text)
+                table.column("runID", .text).references("runs")
+                table.column("name", .text)
+                table.column("suite", .text).notNull()
+                table.column("backend", .text).notNull()
+                table.column("partition", .integer).check { $0 >= 0 }
+                table.column("runnerLabel", .text)
+                table.column("startedAt", .text)
+                table.column("completedAt", .text)
+                table.column("identity", .text).notNull()
+                table.column("source", .text).notNull()
+            }
+            try db.create(index: "jobs_by_run", on: "jobs", columns: ["runID"])
+            try db.alter(table: "attempts") { table in
+                table.add(column: "jobID", .text).references("jobs")
+            }
+            try db.create(index: "attempts_by_job", on: "attempts", columns: ["jobID"])
+        }
         return migrator
     }
 }

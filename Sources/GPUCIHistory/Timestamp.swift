@@ -46,4 +46,9 @@ enum Timestamp {
     static func format(_ date: Date, fractional isFractional: Bool = false) -> String {
         (isFractional ? fractional : plain).string(from: date)
     }
+
+    /// The instant of a normalized timestamp (see ``normalized(_:)``), or `nil`.
+    static func date(_ text: String) -> Date? {
+        plain.date(from: text) ?? fractional.date(from: text)
+    }
 }
