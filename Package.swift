@@ -102,7 +102,7 @@ let package = Package(
         // Seeded fuzz inputs shared by the test targets (not a product).
         .target(name: "GPUCITestSupport", dependencies: ["GPUCISupport"], path: "Tests/GPUCITestSupport"),
         .testTarget(name: "GPUCIPlannerTests", dependencies: ["GPUCIPlanner", "GPUCITestSupport"]),
-        .testTarget(name: "GPUCIHistoryTests", dependencies: ["GPUCIHistory"]),
+        .testTarget(name: "GPUCIHistoryTests", dependencies: ["GPUCIHistory", "GPUCITestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),
     ]
 )

@@ -7,12 +7,16 @@ import GPUCISupport
 struct HistoryIngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Add pytest JUnit XML or timing CSV files to the history (all files in one transaction).",
+        abstract: "Add JUnit XML, timing CSV, sglang CI run files or CI job logs to the history (all files in one transaction).",
         discussion: """
         JUnit XML (pytest --junitxml) gives one attempt per test file: the sum of its test cases' time, \
         failed when any case failed or errored; files whose cases were all skipped are left out. \
         CSV needs the header file,backend,seconds,outcome,timestamp (optional columns: suite, attempt, run_id). \
-        A file whose content was ingested before adds nothing. If any file is malformed, nothing is written.
+        sglang-ci-stats run files (runs/<started>__<run_id>.json) add the run, its jobs (suite, backend, partition, \
+        runner label, start, end) and their per-file timings. A saved job log with sglang's TIMINGS BEGIN … TIMINGS END \
+        block adds one job; --suite and --backend are required for it, --partition, --run-id, --job-id and --label optional. \
+        A file whose content was ingested before adds nothing, and so does a job stored before with the same content; \
+        a known run or job with other content is an error. If any file is malformed, nothing is written.
         """)
 
     @Argument(help: "JUnit XML or CSV files.")
@@ -29,11 +33,21 @@ struct HistoryIngestCommand: ParsableCommand {
     @Option(help: "Commit or CI run id to record with the attempts.")
     var runId: String?
 
+    @Option(help: "0-based partition index of a CI log's job.")
+    var partition: Int?
+
+    @Option(help: "Job id of a CI log (default: log-<hash of the log>).")
+    var jobId: String?
+
+    @Option(help: "Runner label of a CI log's job.")
+    var label: String?
+
     @Option(help: "Prefix for file names that lack it, e.g. test/ for pytest run from sglang's test/ folder.")
     var pathPrefix: String?
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file") }
+        if let partition, partition < 0 { throw ValidationError("--partition must be 0 or more") }
     }
 
     func run() throws {
@@ -49,11 +63,16 @@ struct HistoryIngestCommand: ParsableCommand {
                 earlier[file] = source
                 continue
             }
-            var ingest = try IngestFile.parse(data: data, source: file, backend: backend, suite: suite, runID: runId)
+            let job = TimingsLogReader.JobContext(partition: partition, jobID: jobId, runnerLabel: label)
+            var ingest = try IngestFile.parse(data: data, source: file, backend: backend, suite: suite, runID: runId, job: job)
             if let pathPrefix, !pathPrefix.isEmpty {
-                for index in ingest.attempts.indices where !ingest.attempts[index].file.hasPrefix(pathPrefix) {
-                    ingest.attempts[index].file = pathPrefix + ingest.attempts[index].file
+                func prefixed(_ attempts: inout [Attempt]) {
+                    for index in attempts.indices where !attempts[index].file.hasPrefix(pathPrefix) {
+                        attempts[index].file = pathPrefix + attempts[index].file
+                    }
                 }
+                prefixed(&ingest.attempts)
+                for index in ingest.records.jobs.indices { prefixed(&ingest.records.jobs[index].attempts) }
             }
             parsed.append(ingest)
         }
@@ -65,7 +84,12 @@ struct HistoryIngestCommand: ParsableCommand {
                 if let source = result.duplicateOf {
                     print("\(result.source): already ingested (as \(source)); nothing added")
                 } else {
-                    print("\(result.source): \(result.added) attempt\(result.added == 1 ? "" : "s") added")
+                    var line = "\(result.source): \(result.added) attempt\(result.added == 1 ? "" : "s") added"
+                    if result.jobsAdded + result.jobsKnown > 0 {
+                        line += " in \(result.jobsAdded) job\(result.jobsAdded == 1 ? "" : "s")"
+                        if result.jobsKnown > 0 { line += " (\(result.jobsKnown) known job\(result.jobsKnown == 1 ? "" : "s") skipped)" }
+                    }
+                    print(line)
                 }
             }
         }
