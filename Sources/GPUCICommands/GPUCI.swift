@@ -16,6 +16,7 @@ public struct GPUCI: ParsableCommand {
             RegistryCommand.self,
             PlanCommand.self,
             HistoryCommand.self,
+            BacktestCommand.self,
             RunCommand.self,
             BenchCommand.self,
         ]

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The formatters are built once: ingest reads a timestamp per row. They are only used for
 /// parsing and formatting, which Foundation's formatters allow from any thread.
-enum Timestamp {
+public enum Timestamp {
     nonisolated(unsafe) private static let plain: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
@@ -51,4 +51,7 @@ enum Timestamp {
     static func date(_ text: String) -> Date? {
         plain.date(from: text) ?? fractional.date(from: text)
     }
+
+    /// Whether `text` reads as a timestamp (see ``normalized(_:)``).
+    public static func isValid(_ text: String) -> Bool { normalized(text) != nil }
 }
