@@ -42,6 +42,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Comma-separated methods: gpuci, sglang-actual, est_time, p90, gpuci-spread, ESTIMATOR@ALGORITHM.")
     var methods: String?
 
+    @Option(help: "Exact-search nodes per search phase of the optimal partitioner (a deterministic budget).")
+    var searchNodes: Int = Backtest.Options().partitionOptions.searchNodeBudget
+
     @Flag(help: "Print every suite's lines, not only the totals.")
     var perSuite = false
 
@@ -49,6 +52,7 @@ struct BacktestCommand: ParsableCommand {
     var format: ReportFormat = .table
 
     func validate() throws {
+        guard searchNodes >= 0 else { throw ValidationError("--search-nodes must be 0 or more") }
         guard (0...10_000).contains(warmup) else { throw ValidationError("--warmup must be from 0 to 10000") }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, Timestamp.isValid(value) == false {
@@ -60,6 +64,7 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         var options = Backtest.Options()
         options.warmup = warmup
+        options.partitionOptions = PartitionOptions(searchNodeBudget: searchNodes)
         options.since = since
         options.until = until
         options.backend = backend

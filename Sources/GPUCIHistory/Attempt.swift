@@ -46,8 +46,26 @@ public struct Attempt: Sendable, Hashable, Codable {
 extension AttemptOutcome: DatabaseValueConvertible {}
 
 /// The `attempts` row read back: an ``Attempt`` plus the ingest it came from (`nil` for `gpuci run`).
-struct AttemptRow: Codable, FetchableRecord, TableRecord {
+struct AttemptRow: FetchableRecord, TableRecord {
     static let databaseTableName = "attempts"
+
+    init(row: Row) throws {
+        file = row["file"]
+        backend = row["backend"]
+        suite = row["suite"]
+        partition = row["partition"]
+        partitions = row["partitions"]
+        startedAt = row["startedAt"]
+        seconds = row["seconds"]
+        guard let outcome = AttemptOutcome(rawValue: row["outcome"] ?? "") else {
+            throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "attempts.outcome is not an outcome")
+        }
+        self.outcome = outcome
+        attempt = row["attempt"]
+        runID = row["runID"]
+        jobID = row["jobID"]
+        ingestHash = row["ingestHash"]
+    }
 
     var file: String
     var backend: String

@@ -35,6 +35,11 @@ public struct DurationHistory: Sendable {
     /// The passed attempts of `attempts`, ordered by start time (attempts without one first, in
     /// the given order). Attempts without a suite count for the file in every suite.
     public init(attempts: [Attempt]) {
+        append(attempts)
+    }
+
+    /// Adds `attempts` as newer than every sample so far (ordered among themselves by start time).
+    public mutating func append(_ attempts: [Attempt]) {
         let ordered = attempts.enumerated().filter { $0.element.outcome == .passed }.sorted { left, right in
             let a = left.element.startedAt ?? "", b = right.element.startedAt ?? ""
             return a != b ? a < b : left.offset < right.offset

@@ -12,8 +12,8 @@ import GPUCISupport
 /// first samples of files that have history. The constants were fixed before the backtest
 /// scored them and moved the calibration by under a point when varied (README).
 public struct DurationModel: Sendable {
-    /// Draws of every Monte Carlo forecast.
-    public static let draws = 2000
+    /// Draws of a Monte Carlo forecast unless told otherwise.
+    public static let standardDraws = 2000
     /// The fixed seed of every forecast.
     public static let seed: UInt64 = 0x6770_7563_6932_0026
     static let shrinkage = 3.0
@@ -21,6 +21,8 @@ public struct DurationModel: Sendable {
 
     /// The estimator behind the point estimates.
     public let estimator: DurationEstimator
+    /// Draws of every forecast.
+    public var draws = DurationModel.standardDraws
     private let history: DurationHistory
     private var suitePools: [String: [Double]] = [:]
     private var globalPool: [Double] = []
@@ -85,63 +87,124 @@ public struct DurationModel: Sendable {
         return estimate.seconds * estimate.seconds * max(0, square - mean * mean)
     }
 
-    /// Monte Carlo sums of each partition's files (`Self.draws` draws, fixed seed), sorted.
+    /// Monte Carlo sums of each partition's files (``draws`` draws, fixed seed).
     ///
     /// - Parameter overhead: when given, each draw adds the fit's bias and one of its residuals.
     public func simulate(_ partitions: [[FileEstimate]], backend: String, suite: String,
                          overhead: OverheadFit? = nil) -> [PartitionDistribution] {
+        let files = partitions.flatMap { $0 }
+        let draws = sample(files, backend: backend, suite: suite)
+        var next = 0
+        let bins = partitions.map { partition in
+            defer { next += partition.count }
+            return Array(next..<(next + partition.count))
+        }
+        return distributions(bins, fileDraws: draws, overhead: overhead)
+    }
+
+    /// ``draws`` draws of each file's duration, one row per file, from one fixed-seed stream.
+    public func sample(_ files: [FileEstimate], backend: String, suite: String) -> [[Double]] {
         var random = SplitMix64(seed: Self.seed)
         let historyPool = pool(backend: backend, suite: suite, basis: .history)
         let estPool = pool(backend: backend, suite: suite, basis: .estTime)
+        return files.map { file in
+            let own = file.factors
+            let mixing = Double(own.count) / (Double(own.count) + Self.shrinkage)
+            let shared = file.basis == .estTime ? estPool : historyPool
+            let ownCount = UInt64(own.count), sharedCount = UInt64(shared.count)
+            // One 64-bit draw decides both: the high half picks own-or-shared, the low half the
+            // index (multiply-shift, no division).
+            let threshold = UInt64(mixing * 4_294_967_296)
+            return (0..<draws).map { _ in
+                let bits = random.next()
+                let index = bits & 0xFFFF_FFFF
+                if ownCount > 0 && ((bits >> 32) < threshold || sharedCount == 0) {
+                    return file.seconds * own[Int((index * ownCount) >> 32)]
+                } else if sharedCount > 0 {
+                    return file.seconds * shared[Int((index * sharedCount) >> 32)]
+                }
+                return file.seconds
+            }
+        }
+    }
+
+    /// The distributions of partitions given as indexes into `fileDraws` (rows of ``sample(_:backend:suite:)``):
+    /// the same draws for every partitioning of the same files, so methods compare on common random numbers.
+    public func distributions(_ partitions: [[Int]], fileDraws: [[Double]], overhead: OverheadFit? = nil) -> [PartitionDistribution] {
+        var random = SplitMix64(seed: Self.seed ^ 0x6F76_6572_6865_6164)
         return partitions.map { files in
-            var sums = [Double](repeating: 0, count: Self.draws)
-            for file in files {
-                let own = file.factors
-                let mixing = Double(own.count) / (Double(own.count) + Self.shrinkage)
-                let shared = file.basis == .estTime ? estPool : historyPool
-                for draw in 0..<Self.draws {
-                    let u = Double(random.next() >> 11) / Double(1 << 53)
-                    let factor: Double
-                    if !own.isEmpty && (u < mixing || shared.isEmpty) {
-                        factor = own[Int(random.next() % UInt64(own.count))]
-                    } else if !shared.isEmpty {
-                        factor = shared[Int(random.next() % UInt64(shared.count))]
-                    } else {
-                        factor = 1
+            var sums = [Double](repeating: 0, count: draws)
+            sums.withUnsafeMutableBufferPointer { total in
+                for file in files {
+                    fileDraws[file].withUnsafeBufferPointer { row in
+                        for draw in 0..<min(total.count, row.count) { total[draw] += row[draw] }
                     }
-                    sums[draw] += file.seconds * factor
                 }
             }
             if let overhead {
-                for draw in 0..<Self.draws {
-                    let residual = overhead.residuals.isEmpty ? 0 : overhead.residuals[Int(random.next() % UInt64(overhead.residuals.count))]
+                let count = UInt64(overhead.residuals.count)
+                for draw in 0..<draws {
+                    let residual = count == 0 ? 0 : overhead.residuals[Int(((random.next() & 0xFFFF_FFFF) * count) >> 32)]
                     sums[draw] += max(0, overhead.bias + residual)
                 }
             }
-            sums.sort()
-            return PartitionDistribution(sortedDraws: sums)
+            return PartitionDistribution(draws: sums)
         }
     }
 }
 
 /// The simulated distribution of one partition's duration.
 public struct PartitionDistribution: Sendable, Hashable {
-    /// The Monte Carlo draws, ascending.
-    public let sortedDraws: [Double]
+    /// The Monte Carlo draws, in draw order.
+    public let draws: [Double]
 
-    /// The `fraction` quantile of the draws (linear interpolation).
+    /// The `fraction` quantile of the draws, interpolated linearly between order statistics
+    /// (numpy's default), found by selection rather than a full sort.
     public func quantile(_ fraction: Double) -> Double {
-        RobustStatistics.percentile(sortedDraws, fraction) ?? 0
+        guard !draws.isEmpty else { return 0 }
+        let position = min(max(fraction, 0), 1) * Double(draws.count - 1)
+        let lower = Int(position.rounded(.down))
+        var copy = draws
+        return copy.withUnsafeMutableBufferPointer { buffer in
+            let low = Selection.select(buffer, rank: lower)
+            guard lower + 1 < buffer.count else { return low }
+            var high = Double.infinity
+            for index in (lower + 1)..<buffer.count where buffer[index] < high { high = buffer[index] }
+            return low + (high - low) * (position - Double(lower))
+        }
     }
 
     /// The share of draws above `seconds`.
     public func exceedance(_ seconds: Double) -> Double {
-        guard !sortedDraws.isEmpty else { return 0 }
-        var low = 0, high = sortedDraws.count
+        guard !draws.isEmpty else { return 0 }
+        return Double(draws.reduce(0) { $0 + ($1 > seconds ? 1 : 0) }) / Double(draws.count)
+    }
+}
+
+/// Hoare-style quickselect with a median-of-three pivot.
+enum Selection {
+    /// Rearranges `buffer` so that `buffer[rank]` is the value of that rank in sorted order,
+    /// everything before it ≤ and everything after it ≥; returns that value.
+    static func select(_ buffer: UnsafeMutableBufferPointer<Double>, rank: Int) -> Double {
+        var low = 0, high = buffer.count - 1
         while low < high {
-            let middle = (low + high) / 2
-            if sortedDraws[middle] <= seconds { low = middle + 1 } else { high = middle }
+            let middle = low + (high - low) / 2
+            if buffer[middle] < buffer[low] { buffer.swapAt(middle, low) }
+            if buffer[high] < buffer[low] { buffer.swapAt(high, low) }
+            if buffer[high] < buffer[middle] { buffer.swapAt(high, middle) }
+            let pivot = buffer[middle]
+            var i = low, j = high
+            while i <= j {
+                while buffer[i] < pivot { i += 1 }
+                while buffer[j] > pivot { j -= 1 }
+                if i <= j {
+                    buffer.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if rank <= j { high = j } else if rank >= i { low = i } else { break }
         }
-        return Double(sortedDraws.count - low) / Double(sortedDraws.count)
+        return buffer[rank]
     }
 }
