@@ -13,4 +13,11 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 extension PlacementPolicy: ExpressibleByArgument {}
 extension EvictionPolicy: ExpressibleByArgument {}
 extension PartitionAlgorithm: ExpressibleByArgument {}
-extension EstimateSource: ExpressibleByArgument {}
+extension EstimateSource: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let source = try? EstimateSource(parsing: argument) else { return nil }
+        self = source
+    }
+
+    public var defaultValueDescription: String { description }
+}

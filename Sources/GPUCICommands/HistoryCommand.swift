@@ -48,14 +48,28 @@ struct HistoryComparisonOptions: ParsableArguments {
 
 /// `--estimates` and the database it reads, shared by `gpuci run` and `gpuci plan`.
 struct HistoryEstimateOptions: ParsableArguments {
-    @Option(help: "Per-file seconds for planning: registry (est_time), history (median of passed attempts) or p90; files without history keep est_time.")
+    @Option(help: ArgumentHelp(
+        "Per-file seconds for planning: registry (est_time), history (gpuci's default estimator, EWMA α 0.5), p90, or an estimator: ewma[:ALPHA], sglang (p90 of the newest ≤ 16, at least 3), median, last, quantile:Q[:K|all[:MIN]], decayed:Q:HALFLIFE. Files without enough history keep est_time.",
+        valueName: "source"))
     var estimates: EstimateSource = .registry
 
     /// `registrations` with est_time replaced as `--estimates` says, and the registrations that
-    /// kept est_time for lack of history. The database is opened only for history and p90.
+    /// kept est_time for lack of history. The database is opened only for history estimates.
     func apply(to registrations: [Registration], database: HistoryDatabaseOptions) throws -> (registrations: [Registration], fallbacks: [Registration]) {
-        guard estimates != .registry else { return (registrations, []) }
-        return estimates.apply(to: registrations, attempts: try database.open().attempts())
+        let (estimated, fallbacks, _, _) = try estimate(registrations, database: database)
+        return (estimated, fallbacks)
+    }
+
+    /// ``apply(to:database:)`` with the model behind the estimates and the per-suite overhead
+    /// fits of the stored jobs (empty for the registry).
+    func estimate(_ registrations: [Registration], database: HistoryDatabaseOptions) throws
+        -> (registrations: [Registration], fallbacks: [Registration], estimated: EstimatedRegistry?, overhead: [String: OverheadFit]) {
+        guard estimates != .registry else { return (registrations, [], nil, [:]) }
+        let history = try database.open()
+        let attempts = try history.attempts()
+        let (estimated, fallbacks, model) = estimates.estimate(registrations, attempts: attempts)
+        let overhead = OverheadFit.fits(runs: try history.runs(), jobs: try history.jobs(), attempts: attempts)
+        return (estimated, fallbacks, model, overhead)
     }
 }
 
@@ -64,17 +78,23 @@ extension HistoryEstimateOptions {
     /// the selected suites that kept est_time are named on standard error.
     func planningRegistrations(_ registrations: [Registration], database: HistoryDatabaseOptions,
                                selection: PlanSelectionOptions) throws -> [Registration] {
-        let (estimated, fallbacks) = try apply(to: registrations, database: database)
+        try planningEstimates(registrations, database: database, selection: selection).registrations
+    }
+
+    /// ``planningRegistrations(_:database:selection:)`` with the model and overhead fits.
+    func planningEstimates(_ registrations: [Registration], database: HistoryDatabaseOptions, selection: PlanSelectionOptions) throws
+        -> (registrations: [Registration], estimated: EstimatedRegistry?, overhead: [String: OverheadFit]) {
+        let (estimated, fallbacks, model, overhead) = try estimate(registrations, database: database)
         let selected = fallbacks.filter { registration in
             registration.isEnabled && registration.nightly == selection.nightly
                 && (selection.backend.map { $0 == registration.backend } ?? true)
                 && (selection.suite.map { $0 == registration.suite } ?? true)
         }
         if !selected.isEmpty {
-            var note = "\(selected.count) file\(selected.count == 1 ? "" : "s") without passed history keep est_time (--estimates \(estimates.rawValue)):\n"
+            var note = "\(selected.count) file\(selected.count == 1 ? "" : "s") without enough passed history keep est_time (--estimates \(estimates)):\n"
             for registration in selected { note += "  \(registration.backend)/\(registration.suite): \(registration.file)\n" }
             FileHandle.standardError.write(Data(note.utf8))
         }
-        return estimated
+        return (estimated, model, overhead)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GPUCIHistory
 import GPUCIPlanner
 import GPUCISupport
 
@@ -44,7 +45,7 @@ struct PlanBuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registrations = try estimates.planningRegistrations(selection.loadRegistrations(), database: database, selection: selection)
+        let (registrations, estimated, overhead) = try estimates.planningEstimates(selection.loadRegistrations(), database: database, selection: selection)
         let keys = try selection.selectedSuites(in: registrations)
         let config: SuitesConfig? = partitions == nil ? try PlanRegistry.suitesConfig(suites) : nil
         var plans: [SuitePlan] = []
@@ -55,7 +56,13 @@ struct PlanBuildCommand: ParsableCommand {
             let plan = SuitePlanner.plan(registrations, key: key, partitions: count, algorithm: algorithm.algorithm,
                                          options: algorithm.partitionOptions)
             plans.append(plan)
-            entries.append(PlanDocument.Suite(plan, config: suiteConfig))
+            var entry = PlanDocument.Suite(plan, config: suiteConfig)
+            if let estimated {
+                entry.forecast = RiskRecommender.forecast(
+                    plan, estimated: estimated, overhead: overhead["\(key.backend)/\(key.suite)"],
+                    timeoutSeconds: suiteConfig.map { Double($0.timeoutMinutes * 60) }, estimates: estimates.estimates.description)
+            }
+            entries.append(entry)
         }
         let document = PlanDocument(suites: entries)
         switch format {

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import GPUCIHistory
 import GPUCIPlanner
 import GPUCISupport
 
@@ -6,7 +8,14 @@ import GPUCISupport
 struct PlanRecommendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
-        abstract: "Find the smallest partition count that fits a job timeout, with a proof or the remaining gap.")
+        abstract: "Find the smallest partition count that fits a job timeout, with a proof or the remaining gap.",
+        discussion: """
+        With --estimates from history and --max-risk, the count is the fewest whose worst partition's predicted \
+        P(wall > timeout) is at most the risk and whose worst p90 is within the timeout: wall = the files' Monte \
+        Carlo durations (fixed seed) plus the suite's per-job overhead fitted from the stored jobs (--overhead when \
+        the history has no jobs of the suite). Beside it: the count sglang's rule ceil(coeff·Σ p90 / (0.75·timeout − \
+        bias)) picks, and the runner-minutes of each count.
+        """)
 
     @OptionGroup var selection: PlanSelectionOptions
     @OptionGroup var algorithm: PlanAlgorithmOptions
@@ -16,6 +25,12 @@ struct PlanRecommendCommand: ParsableCommand {
 
     @Option(help: "Fixed cost of every job (runner start, checkout, warm-up), e.g. 2m.")
     var overhead: PlanDuration = PlanDuration(argument: "0s")!
+
+    @OptionGroup var estimates: HistoryEstimateOptions
+    @OptionGroup var database: HistoryDatabaseOptions
+
+    @Option(help: "The highest acceptable P(a partition exceeds the timeout), e.g. 1% or 0.01 (needs --estimates from history).")
+    var maxRisk: RiskBound?
 
     @Option(help: "The largest partition count to consider.")
     var maxPartitions: Int = 64
@@ -27,9 +42,13 @@ struct PlanRecommendCommand: ParsableCommand {
         guard timeout.seconds > overhead.seconds else { throw ValidationError("--timeout must be longer than --overhead") }
         guard maxPartitions >= 1 else { throw ValidationError("--max-partitions must be at least 1") }
         if let gpusPerJob, gpusPerJob < 1 { throw ValidationError("--gpus-per-job must be at least 1") }
+        if maxRisk != nil, estimates.estimates == .registry {
+            throw ValidationError("--max-risk needs --estimates from history (history, sglang, ewma, …): est_time has no spread")
+        }
     }
 
     func run() throws {
+        if let maxRisk { return try runWithRisk(maxRisk.fraction) }
         let registrations = try selection.loadRegistrations()
         for key in try selection.selectedSuites(in: registrations) {
             let enabled = SuitePlanner.select(registrations, key: key).enabled
@@ -57,5 +76,73 @@ struct PlanRecommendCommand: ParsableCommand {
             }
             print("")
         }
+    }
+
+    private func runWithRisk(_ risk: Double) throws {
+        let raw = try selection.loadRegistrations()
+        let (registrations, estimated, overheads) = try estimates.planningEstimates(raw, database: database, selection: selection)
+        guard let estimated else { return }
+        let sglang = EstimateSource.history(.sglang).apply(to: raw, attempts: try database.open().attempts()).registrations
+        for key in try selection.selectedSuites(in: registrations) {
+            let overhead = overheads["\(key.backend)/\(key.suite)"]
+            let gpus = gpusPerJob ?? PartitionRecommender.gpusPerJob(suite: key.suite)
+            let recommendation = RiskRecommender.recommend(
+                registrations, key: key, estimated: estimated, sglangEstimates: sglang, overhead: overhead,
+                fixedOverheadSeconds: overhead == nil ? overhead?.bias ?? self.overhead.seconds : 0,
+                timeoutSeconds: timeout.seconds, maxRisk: risk, maxPartitions: maxPartitions,
+                algorithm: algorithm.algorithm, options: algorithm.partitionOptions)
+            let enabled = SuitePlanner.select(registrations, key: key).enabled
+            var overheadText = "overhead \(PlanRendering.seconds(recommendation.overheadSeconds)) per job"
+            if let overhead {
+                overheadText += String(format: " (fitted from %d jobs: wall = Σ + bias; least squares %.3f·Σ + %.0f s, r² %.3f)",
+                                       overhead.samples, overhead.olsCoeff, overhead.olsBias, overhead.olsRSquared)
+            } else {
+                overheadText += " (--overhead; no job history for the suite)"
+            }
+            print("\(key): Σ \(PlanRendering.seconds(enabled.reduce(0) { $0 + $1.estTime })) in \(enabled.count) files (--estimates \(estimates.estimates)); timeout \(PlanRendering.seconds(timeout.seconds)), max risk \(PlanRendering.percent(risk))")
+            print("  " + overheadText)
+            print("  partitions  makespan  worst p50  worst p90  worst P(timeout)  runner-min  GPU-min  ok")
+            for row in recommendation.rows {
+                print("  " + PlanRendering.pad(String(row.partitions), 10)
+                    + "  " + PlanRendering.pad(PlanRendering.seconds(row.makespanSeconds.rounded()), 8)
+                    + "  " + PlanRendering.pad(PlanRendering.seconds(row.worstP50Seconds), 9)
+                    + "  " + PlanRendering.pad(PlanRendering.seconds(row.worstP90Seconds), 9)
+                    + "  " + PlanRendering.pad(PlanRendering.percent(row.worstRisk), 16)
+                    + "  " + PlanRendering.pad(String(format: "%.1f", row.runnerMinutes), 10)
+                    + "  " + PlanRendering.pad(String(format: "%.1f", row.runnerMinutes * Double(gpus)), 7)
+                    + "  " + (row.acceptable ? "yes" : "no"))
+            }
+            if let count = recommendation.partitions {
+                let cost = recommendation.rows.first { $0.partitions == count }?.runnerMinutes ?? 0
+                print("  recommended: \(count) partition\(count == 1 ? "" : "s") (worst partition within \(PlanRendering.percent(risk)) risk and its p90 within the timeout), \(String(format: "%.1f", cost)) runner-minutes")
+            } else if let file = recommendation.blockingFile {
+                print("  no recommendation: \(file) alone in a job has P(timeout) \(PlanRendering.percent(recommendation.blockingRisk ?? 1)), above \(PlanRendering.percent(risk)): split it, raise the timeout, or record its history")
+            } else {
+                print("  no recommendation: no count up to \(recommendation.rows.count) keeps every partition within \(PlanRendering.percent(risk)) risk")
+            }
+            if let rule = recommendation.sglangRule {
+                let row = recommendation.rows.first { $0.partitions == rule }
+                print("  sglang's 0.75 rule: \(rule) partition\(rule == 1 ? "" : "s")" + (row.map {
+                    String(format: ", %.1f runner-minutes, worst P(timeout) ", $0.runnerMinutes) + PlanRendering.percent($0.worstRisk)
+                } ?? ""))
+            } else {
+                print("  sglang's 0.75 rule: no count (0.75 × timeout does not exceed the fitted bias)")
+            }
+            print("")
+        }
+    }
+}
+
+/// `--max-risk`: a probability written as a percentage (`1%`) or a fraction (`0.01`).
+struct RiskBound: ExpressibleByArgument {
+    var fraction: Double
+
+    init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces)
+        let isPercent = text.hasSuffix("%")
+        guard let value = Double(isPercent ? String(text.dropLast()) : text), value.isFinite else { return nil }
+        let fraction = isPercent ? value / 100 : value
+        guard (0...1).contains(fraction) else { return nil }
+        self.fraction = fraction
     }
 }

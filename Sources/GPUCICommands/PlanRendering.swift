@@ -20,7 +20,17 @@ enum PlanRendering {
                 let filled = Int((partition.estSeconds * scale).rounded())
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                 out += "  " + pad(String(partition.index), indexWidth) + "  " + pad(seconds(partition.estSeconds), secondsWidth)
-                    + "  |\(bar)|  \(partition.files.count) file\(partition.files.count == 1 ? "" : "s")\n"
+                    + "  |\(bar)|  \(partition.files.count) file\(partition.files.count == 1 ? "" : "s")"
+                if let forecast = entry.forecast?.partitions.first(where: { $0.index == partition.index }) {
+                    out += "  wall p50 \(seconds(forecast.p50Seconds)), p90 \(seconds(forecast.p90Seconds))"
+                    if let risk = forecast.timeoutRisk { out += ", P(timeout) " + percent(risk) }
+                }
+                out += "\n"
+            }
+            if let forecast = entry.forecast {
+                out += "  forecast: --estimates \(forecast.estimates), "
+                    + (forecast.overheadSeconds.map { "overhead \(seconds($0)) per job (\(forecast.overheadSource))" } ?? "no overhead (no job history)")
+                    + ", \(forecast.draws) Monte Carlo draws, fixed seed\n"
             }
             out += "  makespan \(seconds(plan.makespanSeconds)), lower bound \(seconds(plan.lowerBoundSeconds)), gap "
                 + String(format: "%.2f", plan.gapPercent) + " %, " + proofText(plan) + "\n"
@@ -79,6 +89,10 @@ enum PlanRendering {
         case .exhaustiveSearch: "proved optimal (exhaustive search)"
         case .none: "not proved optimal"
         }
+    }
+
+    static func percent(_ value: Double) -> String {
+        value == 0 ? "0 %" : value < 0.001 ? "< 0.1 %" : String(format: "%.1f %%", value * 100)
     }
 
     static func seconds(_ value: Double) -> String {

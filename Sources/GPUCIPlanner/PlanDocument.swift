@@ -34,6 +34,8 @@ public struct PlanDocument: Sendable, Hashable, Codable {
         public var runner: String?
         /// The step timeout in minutes, when a suites file gives it.
         public var timeoutMinutes: Int?
+        /// Predicted wall times and timeout risks, when planned from run history.
+        public var forecast: PlanForecast?
 
         /// The written form of a plan with its CI configuration.
         public init(_ plan: SuitePlan, config: SuiteConfig?) {

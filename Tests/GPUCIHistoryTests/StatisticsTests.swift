@@ -1,3 +1,4 @@
+import GPUCISupport
 import GPUCIPlanner
 import Testing
 @testable import GPUCIHistory
@@ -78,13 +79,18 @@ import Testing
         var attempts = (1...10).map { Attempt(file: "a.py", backend: "cuda", seconds: Double($0), outcome: .passed) }
         attempts.append(Attempt(file: "a.py", backend: "cuda", seconds: 500, outcome: .timeout))
         attempts.append(Attempt(file: "b.py", backend: "cuda", seconds: 5, outcome: .failed))
-        let history = EstimateSource.history.apply(to: registrations, attempts: attempts)
+        let history = EstimateSource.history(.quantile(0.5, newest: nil, minimum: 1)).apply(to: registrations, attempts: attempts)
         #expect(history.registrations.map(\.estTime) == [5.5, 50, 70])
         #expect(history.registrations[0].estTimeLiteral == nil)
         #expect(history.fallbacks.map(\.file) == ["b.py", "a.py"])
-        let p90 = EstimateSource.p90.apply(to: registrations, attempts: attempts)
+        let p90 = try! EstimateSource(parsing: "p90").apply(to: registrations, attempts: attempts)
         #expect(abs(p90.registrations[0].estTime - 9.1) < 1e-9)
         let registry = EstimateSource.registry.apply(to: registrations, attempts: attempts)
         #expect(registry.registrations == registrations && registry.fallbacks.isEmpty)
+        // The default: EWMA over the samples in time order.
+        #expect(try! EstimateSource(parsing: "history").apply(to: registrations, attempts: attempts).registrations[0].estTime
+                == DurationEstimator.standard.estimate((1...10).map(Double.init)))
+        #expect(try! EstimateSource(parsing: "sglang") == .history(.sglang))
+        #expect(throws: InputError.self) { try EstimateSource(parsing: "p99") }
     }
 }
