@@ -226,3 +226,56 @@ import Testing
         #expect(Timestamp.date("2026-06-07T23:25:51.250Z")?.timeIntervalSince1970 == 1_780_874_751.25)
     }
 }
+
+@Suite struct RiskRecommenderTests {
+    /// Ten files of 600 s ± 10 %, history of eight runs; 100 s of overhead per job.
+    static func setting() -> (registrations: [Registration], estimated: EstimatedRegistry, overhead: OverheadFit) {
+        let registrations = (0..<10).map { Registration(file: "f\($0).py", backend: "cuda", suite: "s", estTime: 600) }
+        var attempts: [Attempt] = []
+        for run in 0..<8 {
+            for file in 0..<10 {
+                attempts.append(Attempt(file: "f\(file).py", backend: "cuda", suite: "s", startedAt: "2026-06-0\(run + 1)T00:00:00Z",
+                                        seconds: 600 * (run % 2 == 0 ? 0.9 : 1.1), outcome: .passed))
+            }
+        }
+        let estimated = EstimateSource.history(.quantile(0.5, newest: nil, minimum: 1)).estimate(registrations, attempts: attempts).model!
+        let overhead = OverheadFit.fit((0..<8).map { OverheadFit.Observation(workSeconds: 1000, wallSeconds: 1100, runOrder: $0) })!
+        return (registrations, estimated, overhead)
+    }
+
+    @Test func picksTheFewestPartitionsWithinTheRisk() {
+        let (registrations, estimated, overhead) = Self.setting()
+        let key = SuiteKey(backend: "cuda", suite: "s", nightly: false)
+        // 30 min: 2 files (1200 s median, at most 1320 s) + 100 s fit; 3 files (1800 s median) never do.
+        let recommendation = RiskRecommender.recommend(
+            registrations, key: key, estimated: estimated, sglangEstimates: registrations, overhead: overhead,
+            fixedOverheadSeconds: 0, timeoutSeconds: 1800, maxRisk: 0.01, maxPartitions: 20, algorithm: .optimal, options: .init())
+        #expect(recommendation.partitions == 5)
+        #expect(recommendation.rows.map(\.acceptable).prefix(5) == [false, false, false, false, true])
+        for row in recommendation.rows where row.acceptable { #expect(row.worstP90Seconds <= 1800 && row.worstRisk <= 0.01) }
+        // sglang: ceil(1 · 6000 / (0.75 · 1800 − 100)) = ceil(4.8) = 5.
+        #expect(recommendation.sglangRule == 5)
+        #expect(recommendation.overheadSeconds == 100 && recommendation.overheadSource == "history")
+        #expect(recommendation.blockingFile == nil)
+    }
+
+    @Test func aFileTooLongAloneIsNamed() {
+        let (registrations, estimated, overhead) = Self.setting()
+        let recommendation = RiskRecommender.recommend(
+            registrations, key: SuiteKey(backend: "cuda", suite: "s", nightly: false), estimated: estimated,
+            sglangEstimates: registrations, overhead: overhead, fixedOverheadSeconds: 0, timeoutSeconds: 650, maxRisk: 0.01,
+            maxPartitions: 20, algorithm: .optimal, options: .init())
+        #expect(recommendation.partitions == nil)
+        #expect(recommendation.blockingFile?.hasPrefix("f") == true && (recommendation.blockingRisk ?? 0) > 0.5)
+    }
+
+    @Test func forecastsCarryRiskPerPartition() {
+        let (registrations, estimated, overhead) = Self.setting()
+        let plan = SuitePlanner.plan(registrations, key: SuiteKey(backend: "cuda", suite: "s", nightly: false), partitions: 5, algorithm: .optimal)
+        let forecast = RiskRecommender.forecast(plan, estimated: estimated, overhead: overhead, timeoutSeconds: 1800, estimates: "median")
+        #expect(forecast.partitions.count == 5 && forecast.overheadSeconds == 100 && forecast.overheadSource == "history")
+        #expect(forecast.partitions.allSatisfy { $0.p50Seconds >= 1280 && $0.p50Seconds <= 1320 && $0.timeoutRisk == 0 })
+        let tight = RiskRecommender.forecast(plan, estimated: estimated, overhead: overhead, timeoutSeconds: 1300, estimates: "median")
+        #expect(tight.worstRisk! > 0.1)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GPUCIHistory
+import Testing
+
+/// `history ingest` of real run files, `history runs`, `backtest`, and planning from that history, end to end.
+@Suite struct BacktestCommandTests {
+    static let fixtures = GPUCIExecutable.packageRoot.appendingPathComponent("Tests/GPUCIHistoryTests/Fixtures/ci-stats")
+
+    static func ingestedFolder() throws -> URL {
+        let folder = try GPUCIExecutable.scratchFolder("backtest")
+        let files = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.hasSuffix(".json") }.sorted()
+            .map { fixtures.appendingPathComponent($0).path }
+        let ingest = try GPUCIExecutable.run(["history", "ingest", "--db", "h.sqlite"] + files, in: folder)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stdout.contains("518 attempts added in 63 jobs"))
+        let again = try GPUCIExecutable.run(["history", "ingest", "--db", "h.sqlite"] + files, in: folder)
+        #expect(again.status == 0 && again.stdout.components(separatedBy: "already ingested").count == 5)
+        return folder
+    }
+
+    @Test func ingestListBacktestAndPlanFromRealRuns() throws {
+        let folder = try Self.ingestedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runs = try GPUCIExecutable.run(["history", "runs", "--db", "h.sqlite"], in: folder)
+        #expect(runs.stdout.contains("27108004491  2026-06-07T23:25:51Z  schedule  02be2e7189"))
+        #expect(runs.stdout.contains("4 runs, 248 jobs"))
+
+        let arguments = ["backtest", "--db", "h.sqlite", "--warmup", "2", "--suite", "base-b-test-1-gpu-small"]
+        let table = try GPUCIExecutable.run(arguments, in: folder)
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("backtest: 2 runs scored after a warm-up of 2, 2 (run, suite) cases"))
+        for method in ["gpuci", "sglang-actual", "est_time+LPT", "p90+LPT"] { #expect(table.stdout.contains("total  \(method)")) }
+        let json = try GPUCIExecutable.run(arguments + ["--format", "json"], in: folder)
+        let records = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(records.count == 8)
+        for key in ["run", "suite", "backend", "method", "partitions", "partitionFiles", "realizedMaxSeconds", "predictedP90Seconds", "lowerBoundSeconds"] {
+            #expect(records.allSatisfy { $0[key] != nil }, "missing \(key)")
+        }
+        #expect(try GPUCIExecutable.run(arguments + ["--format", "json"], in: folder).stdout == json.stdout)
+
+        let plan = try GPUCIExecutable.run(["plan", "--db", "h.sqlite", "--estimates", "history", "--backend", "cuda",
+                                            "--suite", "base-b-test-1-gpu-small", "--partitions", "8"], in: folder)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("wall p50") && plan.stdout.contains("per job (history)"))
+        #expect(plan.stderr.contains("keep est_time (--estimates history)"))
+    }
+
+    @Test func recommendWithRiskNeverPicksACountWhoseWorstP90ExceedsTheTimeout() throws {
+        let folder = try Self.ingestedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (suite, timeout) in [("base-c-test-8-gpu-h200", "30m"), ("base-c-test-4-gpu-h100", "45m"), ("base-a-test-cpu", "20m")] {
+            let result = try GPUCIExecutable.run(["plan", "recommend", "--db", "h.sqlite", "--estimates", "history", "--suite", suite,
+                                                  "--timeout", timeout, "--max-risk", "10%"], in: folder)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("sglang's 0.75 rule"))
+            let timeoutSeconds = Double(timeout.dropLast())! * 60
+            for line in result.stdout.split(separator: "\n") where line.hasSuffix(" yes") {
+                // partitions, makespan "s", worst p50 "s", worst p90 "s", …
+                let fields = line.split(separator: " ")
+                let worstP90 = try #require(Double(fields[5]), "\(line)")
+                #expect(worstP90 <= timeoutSeconds, "\(line)")
+            }
+            if let recommended = result.stdout.split(separator: "\n").first(where: { $0.contains("recommended:") }) {
+                let count = recommended.split(separator: " ")[1]
+                #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("  " + String(repeating: " ", count: max(0, 10 - count.count)) + count) && $0.hasSuffix(" yes") })
+            }
+        }
+        let registry = try GPUCIExecutable.run(["plan", "recommend", "--timeout", "30m", "--max-risk", "1%"], in: folder)
+        #expect(registry.status != 0 && registry.stderr.contains("--max-risk needs --estimates from history"))
+        let bad = try GPUCIExecutable.run(["plan", "recommend", "--timeout", "30m", "--estimates", "p99", "--db", "h.sqlite"], in: folder)
+        #expect(bad.status != 0)
+    }
+}
