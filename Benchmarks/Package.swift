@@ -29,5 +29,6 @@ let package = Package(
         benchmarkTarget("PoolBenchmarks", ["GPUCIPool", "GPUCIAllocation", "GPUCITopology"]),
         benchmarkTarget("SimulatorBenchmarks", ["GPUCISimulation", "GPUCIPool", "GPUCITopology"]),
         benchmarkTarget("PlannerBenchmarks", ["GPUCIPlanner"]),
+        benchmarkTarget("HistoryBenchmarks", ["GPUCIHistory", "GPUCIPlanner"]),
     ]
 )

@@ -2,7 +2,8 @@
 # Sets up, builds, and runs gpuci's main job on the bundled defaults:
 #   the 4xA10 runner of sglang's gateway e2e CI, that job's whole pytest session simulated on it
 #   (pictures and a Chrome trace in .gpuci/), the same session on other nodes and eviction policies,
-#   and a certified partition plan for sglang's largest per-commit CUDA suite.
+#   a certified partition plan for sglang's largest per-commit CUDA suite, and a walk-forward
+#   backtest of plans on four real sglang CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -22,3 +23,8 @@ $gpuci simulate gateway-e2e --topology a10-4,h200-8 --eviction mru,belady
 echo
 echo "== gpuci plan --backend cuda --suite base-b-test-1-gpu-small"
 $gpuci plan --backend cuda --suite base-b-test-1-gpu-small
+echo
+echo "== gpuci history ingest: four real scheduled sglang CI runs (2026-06-07…09), then gpuci backtest"
+$gpuci history ingest --db .gpuci/quickstart-history.sqlite Tests/GPUCIHistoryTests/Fixtures/ci-stats/*.json
+$gpuci backtest --db .gpuci/quickstart-history.sqlite --warmup 2
+echo "   (all 16 shared runs: gpuci history ingest ../shared/data/sglang-ci-stats/runs/*.json; gpuci backtest)"
