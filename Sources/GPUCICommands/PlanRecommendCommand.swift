@@ -49,16 +49,22 @@ struct PlanRecommendCommand: ParsableCommand {
 
     func run() throws {
         if let maxRisk { return try runWithRisk(maxRisk.fraction) }
-        let registrations = try selection.loadRegistrations()
+        let (registrations, _, overheads) = try estimates.planningEstimates(selection.loadRegistrations(), database: database, selection: selection)
         for key in try selection.selectedSuites(in: registrations) {
             let enabled = SuitePlanner.select(registrations, key: key).enabled
             let gpus = gpusPerJob ?? PartitionRecommender.gpusPerJob(suite: key.suite)
+            // With history, the suite's fitted per-job overhead replaces --overhead.
+            let overheadSeconds = overheads["\(key.backend)/\(key.suite)"].map { max(0, $0.bias.rounded()) } ?? overhead.seconds
+            guard timeout.seconds > overheadSeconds else {
+                print("\(key): the fitted per-job overhead \(PlanRendering.seconds(overheadSeconds)) leaves no time within the timeout\n")
+                continue
+            }
             let recommendation = PartitionRecommender.recommend(
-                registrations, key: key, timeoutSeconds: timeout.seconds, overheadSeconds: overhead.seconds,
+                registrations, key: key, timeoutSeconds: timeout.seconds, overheadSeconds: overheadSeconds,
                 gpusPerJob: gpus, maxPartitions: maxPartitions, algorithm: algorithm.algorithm,
                 options: algorithm.partitionOptions)
             let total = enabled.reduce(0) { $0 + $1.estTime }
-            print("\(key): Σ \(PlanRendering.seconds(total)) in \(enabled.count) files; timeout \(PlanRendering.seconds(timeout.seconds)), overhead \(PlanRendering.seconds(overhead.seconds)), \(gpus) GPU\(gpus == 1 ? "" : "s") per job")
+            print("\(key): Σ \(PlanRendering.seconds(total)) in \(enabled.count) files; timeout \(PlanRendering.seconds(timeout.seconds)), overhead \(PlanRendering.seconds(overheadSeconds))\(overheads["\(key.backend)/\(key.suite)"] == nil ? "" : " (fitted from history)"), \(gpus) GPU\(gpus == 1 ? "" : "s") per job")
             print("  partitions  makespan  +overhead  lower bound  GPU-minutes  fits")
             for row in recommendation.rows {
                 let fits = row.fits ? "yes" : row.provedInfeasible ? "no (proved)" : "no"

@@ -70,14 +70,18 @@ enum PlanRendering {
             var runner: String
             var timeout: Int
             var estSeconds: Double
+            var p90Seconds: Double?
+            var timeoutRisk: Double?
         }
         struct Matrix: Encodable { var include: [Job] }
         var jobs: [Job] = []
         for suite in document.suites {
             for partition in suite.partitions {
+                let forecast = suite.forecast?.partitions.first { $0.index == partition.index }
                 jobs.append(Job(backend: suite.backend, suite: suite.suite, nightly: suite.nightly, partition: partition.index,
                                 of: suite.partitions.count, runner: suite.runner ?? "unknown",
-                                timeout: suite.timeoutMinutes ?? 30, estSeconds: partition.estSeconds))
+                                timeout: suite.timeoutMinutes ?? 30, estSeconds: partition.estSeconds,
+                                p90Seconds: forecast?.p90Seconds, timeoutRisk: forecast?.timeoutRisk))
             }
         }
         return try JSONOutput.string(Matrix(include: jobs), pretty: false) + "\n"
