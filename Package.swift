@@ -102,7 +102,10 @@ let package = Package(
         // Seeded fuzz inputs shared by the test targets (not a product).
         .target(name: "GPUCITestSupport", dependencies: ["GPUCISupport"], path: "Tests/GPUCITestSupport"),
         .testTarget(name: "GPUCIPlannerTests", dependencies: ["GPUCIPlanner", "GPUCITestSupport"]),
-        .testTarget(name: "GPUCIHistoryTests", dependencies: ["GPUCIHistory", "GPUCITestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "GPUCIHistoryTests",
+            dependencies: ["GPUCIHistory", "GPUCITestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"]),
         .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),
     ]
 )

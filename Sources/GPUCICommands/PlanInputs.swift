@@ -114,7 +114,7 @@ struct PlanDuration: ExpressibleByArgument, Sendable {
             number = ""
             sawUnit = true
         }
-        guard number.isEmpty, sawUnit, total.isFinite else { return nil }
+        guard number.isEmpty, sawUnit, DurationLimit.accepts(total) else { return nil }
         seconds = total
     }
 

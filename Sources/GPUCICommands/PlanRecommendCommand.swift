@@ -20,7 +20,7 @@ struct PlanRecommendCommand: ParsableCommand {
     @OptionGroup var selection: PlanSelectionOptions
     @OptionGroup var algorithm: PlanAlgorithmOptions
 
-    @Option(help: "The job's step timeout, e.g. 30m, 1h, 90s.")
+    @Option(help: "The job's step timeout, e.g. 30m, 1h, 90s (at most 30 days).")
     var timeout: PlanDuration
 
     @Option(help: "Fixed cost of every job (runner start, checkout, warm-up), e.g. 2m.")

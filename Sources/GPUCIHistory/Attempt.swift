@@ -1,4 +1,5 @@
 import GRDB
+import GPUCISupport
 
 /// One attempt at running one test file: a row of the history database's `attempts` table.
 public struct Attempt: Sendable, Hashable, Codable {
@@ -57,6 +58,12 @@ struct AttemptRow: FetchableRecord, TableRecord {
         partitions = row["partitions"]
         startedAt = row["startedAt"]
         seconds = row["seconds"]
+        // Older gpuci versions accepted any finite seconds (and JUnit sums of +inf): report such a
+        // row instead of trapping on it later.
+        guard DurationLimit.accepts(seconds) else {
+            let id: Int64 = row["id"] ?? 0
+            throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "attempts row \(id) (\(file)) has \(seconds) seconds, outside 0…2592000 (30 days); delete it (DELETE FROM attempts WHERE id = \(id)) or re-create the database")
+        }
         guard let outcome = AttemptOutcome(rawValue: row["outcome"] ?? "") else {
             throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "attempts.outcome is not an outcome")
         }

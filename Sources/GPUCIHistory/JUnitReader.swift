@@ -96,8 +96,8 @@ private final class JUnitCollector: NSObject, XMLParserDelegate {
             guard let timeText = attributes["time"] else {
                 return fail(parser, "missing the time attribute", key: "testcase.time")
             }
-            guard let seconds = Double(timeText.replacingOccurrences(of: ",", with: "")), seconds.isFinite, seconds >= 0 else {
-                return fail(parser, "expected a non-negative number of seconds, found \"\(timeText)\"", key: "testcase.time")
+            guard let seconds = Double(timeText.replacingOccurrences(of: ",", with: "")), DurationLimit.accepts(seconds) else {
+                return fail(parser, "expected \(DurationLimit.expected), found \"\(timeText)\"", key: "testcase.time")
             }
             let file: String
             if let given = attributes["file"], !given.isEmpty {
@@ -109,6 +109,9 @@ private final class JUnitCollector: NSObject, XMLParserDelegate {
             }
             if let index = indexOfFile[file] {
                 files[index].seconds += seconds
+                guard DurationLimit.accepts(files[index].seconds) else {
+                    return fail(parser, "the test cases of \(file) add up to more than 30 days", key: "testcase.time")
+                }
             } else {
                 indexOfFile[file] = files.count
                 files.append(FileEntry(file: file, seconds: seconds, failed: false, startedAt: suiteTimestamps.last ?? nil))

@@ -52,8 +52,8 @@ public enum TimingCSVReader {
                 throw InputError("empty backend and no --backend given", file: source, line: number, key: "backend")
             }
             let secondsText = cell("seconds") ?? ""
-            guard let seconds = Double(secondsText), seconds.isFinite, seconds >= 0 else {
-                throw InputError("expected a non-negative number of seconds, found \"\(secondsText)\"",
+            guard let seconds = Double(secondsText), DurationLimit.accepts(seconds) else {
+                throw InputError("expected \(DurationLimit.expected), found \"\(secondsText)\"",
                                  file: source, line: number, key: "seconds")
             }
             let outcomeText = cell("outcome") ?? ""

@@ -124,7 +124,7 @@ public enum RegistrationReader {
         case .notConstant:
             throw problem("est_time must be a literal constant (a number such as 300)", key: "est_time")
         }
-        guard estTime.isFinite else { throw problem("est_time must be finite", key: "est_time") }
+        guard DurationLimit.accepts(estTime) else { throw problem("est_time must be \(DurationLimit.expected), found \(estLiteral)", key: "est_time") }
 
         let nightly: Bool
         switch values["nightly"].map(literal) {

@@ -116,7 +116,7 @@ public enum RegistryCSV {
             case .complex: throw problem("expected a number of seconds, found '\(literal)'", key: "est_time")
             }
         }
-        guard estTime.isFinite, estTime >= 0 else { throw problem("expected a finite, non-negative number of seconds, found '\(literal)'", key: "est_time") }
+        guard DurationLimit.accepts(estTime) else { throw problem("expected \(DurationLimit.expected), found '\(literal)'", key: "est_time") }
         var registration = Registration(file: path, backend: backend, suite: suite, estTime: estTime, estTimeLiteral: literal)
         for (key, value) in try extraPairs(record.fields[4], problem: problem) {
             switch key {

@@ -48,7 +48,7 @@ import Testing
             return error?.location?.file == "bad.xml" && (error?.location?.line ?? 0) >= 3
         }
         let badTime = "<testsuite>\n<testcase classname=\"a.b\" time=\"soon\"/>\n</testsuite>"
-        #expect(throws: InputError("expected a non-negative number of seconds, found \"soon\"", file: "t.xml", line: 2, key: "testcase.time")) {
+        #expect(throws: InputError("expected a number of seconds from 0 to 2592000 (30 days), found \"soon\"", file: "t.xml", line: 2, key: "testcase.time")) {
             try JUnitReader.read(data: Data(badTime.utf8), source: "t.xml", backend: "cuda")
         }
         #expect(throws: InputError.self) {

@@ -45,8 +45,8 @@ public struct JobRecord: Sendable, Hashable {
 /// (`{file, elapsed[, passed]}`). Only jobs that succeeded are scraped, so a timing without
 /// `passed` counts as passed. Other keys (`html_url`, `time_stats`, …) are derived and ignored.
 public enum CIStatsRunReader {
-    /// The largest per-file or per-job duration accepted: 30 days.
-    public static let maximumSeconds = 30.0 * 86_400
+    /// The largest per-file duration accepted (``DurationLimit``).
+    public static let maximumSeconds = DurationLimit.maximumSeconds
 
     /// Whether `root` (a parsed JSON document) has the shape of a run file.
     static func looksLikeRun(_ root: Any) -> Bool {
