@@ -56,45 +56,53 @@ struct HistoryEstimateOptions: ParsableArguments {
     /// `registrations` with est_time replaced as `--estimates` says, and the registrations that
     /// kept est_time for lack of history. The database is opened only for history estimates.
     func apply(to registrations: [Registration], database: HistoryDatabaseOptions) throws -> (registrations: [Registration], fallbacks: [Registration]) {
-        let (estimated, fallbacks, _, _) = try estimate(registrations, database: database)
-        return (estimated, fallbacks)
+        guard estimates != .registry else { return (registrations, []) }
+        return estimates.apply(to: registrations, attempts: try database.open().attempts())
     }
 
-    /// ``apply(to:database:)`` with the model behind the estimates and the per-suite overhead
-    /// fits of the stored jobs (empty for the registry).
+    /// ``apply(to:database:)`` with the model behind the estimates, the per-suite overhead fits of
+    /// the stored jobs, and the attempts they were read from (all empty for the registry).
     func estimate(_ registrations: [Registration], database: HistoryDatabaseOptions) throws
-        -> (registrations: [Registration], fallbacks: [Registration], estimated: EstimatedRegistry?, overhead: [String: OverheadFit]) {
-        guard estimates != .registry else { return (registrations, [], nil, [:]) }
+        -> (registrations: [Registration], fallbacks: [Registration], estimated: EstimatedRegistry?,
+            overhead: [SuiteKey: OverheadFit], attempts: [Attempt]) {
+        guard estimates != .registry else { return (registrations, [], nil, [:], []) }
         let history = try database.open()
         let attempts = try history.attempts()
         let (estimated, fallbacks, model) = estimates.estimate(registrations, attempts: attempts)
         let overhead = OverheadFit.fits(runs: try history.runs(), jobs: try history.jobs(), attempts: attempts)
-        return (estimated, fallbacks, model, overhead)
+        return (estimated, fallbacks, model, overhead, attempts)
     }
 }
 
 extension HistoryEstimateOptions {
-    /// For `gpuci plan`: the registrations with `--estimates` applied; the enabled registrations of
-    /// the selected suites that kept est_time are named on standard error.
+    /// For `gpuci plan show`: the registrations with `--estimates` applied; the enabled
+    /// registrations of the selected suites that kept est_time are named on standard error.
     func planningRegistrations(_ registrations: [Registration], database: HistoryDatabaseOptions,
                                selection: PlanSelectionOptions) throws -> [Registration] {
-        try planningEstimates(registrations, database: database, selection: selection).registrations
+        let (estimated, fallbacks) = try apply(to: registrations, database: database)
+        report(fallbacks, selection: selection)
+        return estimated
     }
 
-    /// ``planningRegistrations(_:database:selection:)`` with the model and overhead fits.
+    /// ``planningRegistrations(_:database:selection:)`` with the model, the overhead fits and
+    /// the attempts behind them, for commands that forecast.
     func planningEstimates(_ registrations: [Registration], database: HistoryDatabaseOptions, selection: PlanSelectionOptions) throws
-        -> (registrations: [Registration], estimated: EstimatedRegistry?, overhead: [String: OverheadFit]) {
-        let (estimated, fallbacks, model, overhead) = try estimate(registrations, database: database)
+        -> (registrations: [Registration], estimated: EstimatedRegistry?, overhead: [SuiteKey: OverheadFit], attempts: [Attempt]) {
+        let (estimated, fallbacks, model, overhead, attempts) = try estimate(registrations, database: database)
+        report(fallbacks, selection: selection)
+        return (estimated, model, overhead, attempts)
+    }
+
+    /// Names on standard error the enabled registrations of the selected suites that kept est_time.
+    private func report(_ fallbacks: [Registration], selection: PlanSelectionOptions) {
         let selected = fallbacks.filter { registration in
             registration.isEnabled && registration.nightly == selection.nightly
                 && (selection.backend.map { $0 == registration.backend } ?? true)
                 && (selection.suite.map { $0 == registration.suite } ?? true)
         }
-        if !selected.isEmpty {
-            var note = "\(selected.count) file\(selected.count == 1 ? "" : "s") without enough passed history keep est_time (--estimates \(estimates)):\n"
-            for registration in selected { note += "  \(registration.backend)/\(registration.suite): \(registration.file)\n" }
-            FileHandle.standardError.write(Data(note.utf8))
-        }
-        return (estimated, model, overhead)
+        guard !selected.isEmpty else { return }
+        var note = "\(selected.count) file\(selected.count == 1 ? "" : "s") without enough passed history keep est_time (--estimates \(estimates)):\n"
+        for registration in selected { note += "  \(registration.backend)/\(registration.suite): \(registration.file)\n" }
+        FileHandle.standardError.write(Data(note.utf8))
     }
 }

@@ -29,17 +29,12 @@ struct HistoryRunsCommand: ParsableCommand {
     func run() throws {
         let history = try database.open()
         let jobs = try history.jobs()
-        var attemptsByJob: [String: (count: Int, seconds: Double)] = [:]
-        for attempt in try history.attempts() {
-            guard let job = attempt.jobID else { continue }
-            attemptsByJob[job, default: (0, 0)].count += 1
-            attemptsByJob[job, default: (0, 0)].seconds += attempt.seconds
-        }
+        let attemptsByJob = try history.jobTotals()
         func line(id: String, run: CIRun?, jobs: [CIJob]) -> RunLine {
             let totals = jobs.compactMap { attemptsByJob[$0.id] }
             return RunLine(run: id, startedAt: run?.startedAt, event: run?.event, headSHA: run?.headSHA, jobs: jobs.count,
                            suites: Set(jobs.map { "\($0.backend)/\($0.suite)" }).count,
-                           attempts: totals.reduce(0) { $0 + $1.count }, elapsedSeconds: totals.reduce(0) { $0 + $1.seconds })
+                           attempts: totals.reduce(0) { $0 + $1.attempts }, elapsedSeconds: totals.reduce(0) { $0 + $1.seconds })
         }
         var lines = try history.runs().map { run in line(id: run.id, run: run, jobs: jobs.filter { $0.runID == run.id }) }
         let loose = jobs.filter { $0.runID == nil }

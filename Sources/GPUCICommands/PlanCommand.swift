@@ -45,7 +45,7 @@ struct PlanBuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (registrations, estimated, overhead) = try estimates.planningEstimates(selection.loadRegistrations(), database: database, selection: selection)
+        let (registrations, estimated, overhead, _) = try estimates.planningEstimates(selection.loadRegistrations(), database: database, selection: selection)
         let keys = try selection.selectedSuites(in: registrations)
         let config: SuitesConfig? = partitions == nil ? try PlanRegistry.suitesConfig(suites) : nil
         var plans: [SuitePlan] = []
@@ -59,7 +59,7 @@ struct PlanBuildCommand: ParsableCommand {
             var entry = PlanDocument.Suite(plan, config: suiteConfig)
             if let estimated {
                 entry.forecast = RiskRecommender.forecast(
-                    plan, estimated: estimated, overhead: overhead["\(key.backend)/\(key.suite)"],
+                    plan, estimated: estimated, overhead: overhead[SuiteKey(backend: key.backend, suite: key.suite)],
                     timeoutSeconds: suiteConfig.map { Double($0.timeoutMinutes * 60) }, estimates: estimates.estimates.description)
             }
             entries.append(entry)

@@ -49,12 +49,12 @@ struct PlanRecommendCommand: ParsableCommand {
 
     func run() throws {
         if let maxRisk { return try runWithRisk(maxRisk.fraction) }
-        let (registrations, _, overheads) = try estimates.planningEstimates(selection.loadRegistrations(), database: database, selection: selection)
+        let (registrations, _, overheads, _) = try estimates.planningEstimates(selection.loadRegistrations(), database: database, selection: selection)
         for key in try selection.selectedSuites(in: registrations) {
             let enabled = SuitePlanner.select(registrations, key: key).enabled
             let gpus = gpusPerJob ?? PartitionRecommender.gpusPerJob(suite: key.suite)
             // With history, the suite's fitted per-job overhead replaces --overhead.
-            let overheadSeconds = overheads["\(key.backend)/\(key.suite)"].map { max(0, $0.bias.rounded()) } ?? overhead.seconds
+            let overheadSeconds = overheads[SuiteKey(backend: key.backend, suite: key.suite)].map { max(0, $0.bias.rounded()) } ?? overhead.seconds
             guard timeout.seconds > overheadSeconds else {
                 print("\(key): the fitted per-job overhead \(PlanRendering.seconds(overheadSeconds)) leaves no time within the timeout\n")
                 continue
@@ -64,7 +64,7 @@ struct PlanRecommendCommand: ParsableCommand {
                 gpusPerJob: gpus, maxPartitions: maxPartitions, algorithm: algorithm.algorithm,
                 options: algorithm.partitionOptions)
             let total = enabled.reduce(0) { $0 + $1.estTime }
-            print("\(key): Σ \(PlanRendering.seconds(total)) in \(enabled.count) files; timeout \(PlanRendering.seconds(timeout.seconds)), overhead \(PlanRendering.seconds(overheadSeconds))\(overheads["\(key.backend)/\(key.suite)"] == nil ? "" : " (fitted from history)"), \(gpus) GPU\(gpus == 1 ? "" : "s") per job")
+            print("\(key): Σ \(PlanRendering.seconds(total)) in \(enabled.count) files; timeout \(PlanRendering.seconds(timeout.seconds)), overhead \(PlanRendering.seconds(overheadSeconds))\(overheads[SuiteKey(backend: key.backend, suite: key.suite)] == nil ? "" : " (fitted from history)"), \(gpus) GPU\(gpus == 1 ? "" : "s") per job")
             print("  partitions  makespan  +overhead  lower bound  GPU-minutes  fits")
             for row in recommendation.rows {
                 let fits = row.fits ? "yes" : row.provedInfeasible ? "no (proved)" : "no"
@@ -86,15 +86,15 @@ struct PlanRecommendCommand: ParsableCommand {
 
     private func runWithRisk(_ risk: Double) throws {
         let raw = try selection.loadRegistrations()
-        let (registrations, estimated, overheads) = try estimates.planningEstimates(raw, database: database, selection: selection)
+        let (registrations, estimated, overheads, attempts) = try estimates.planningEstimates(raw, database: database, selection: selection)
         guard let estimated else { return }
-        let sglang = EstimateSource.history(.sglang).apply(to: raw, attempts: try database.open().attempts()).registrations
+        let sglang = EstimateSource.history(.sglang).apply(to: raw, attempts: attempts).registrations
         for key in try selection.selectedSuites(in: registrations) {
-            let overhead = overheads["\(key.backend)/\(key.suite)"]
+            let overhead = overheads[SuiteKey(backend: key.backend, suite: key.suite)]
             let gpus = gpusPerJob ?? PartitionRecommender.gpusPerJob(suite: key.suite)
             let recommendation = RiskRecommender.recommend(
                 registrations, key: key, estimated: estimated, sglangEstimates: sglang, overhead: overhead,
-                fixedOverheadSeconds: overhead == nil ? overhead?.bias ?? self.overhead.seconds : 0,
+                fixedOverheadSeconds: self.overhead.seconds,
                 timeoutSeconds: timeout.seconds, maxRisk: risk, maxPartitions: maxPartitions,
                 algorithm: algorithm.algorithm, options: algorithm.partitionOptions)
             let enabled = SuitePlanner.select(registrations, key: key).enabled

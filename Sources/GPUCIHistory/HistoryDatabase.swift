@@ -155,6 +155,17 @@ public final class HistoryDatabase: Sendable {
         }
     }
 
+    /// Per job: the number of attempts stored for it and their Σ seconds.
+    public func jobTotals() throws(InputError) -> [String: (attempts: Int, seconds: Double)] {
+        try read { db in
+            var totals: [String: (attempts: Int, seconds: Double)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT jobID, COUNT(*) AS n, TOTAL(seconds) AS s FROM attempts WHERE jobID IS NOT NULL GROUP BY jobID") {
+                totals[row["jobID"]] = (row["n"], row["s"])
+            }
+            return totals
+        }
+    }
+
     /// Every stored job, by run, then start time, then id.
     public func jobs() throws(InputError) -> [CIJob] {
         try read { db in

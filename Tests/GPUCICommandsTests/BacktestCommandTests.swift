@@ -70,4 +70,22 @@ import Testing
         let bad = try GPUCIExecutable.run(["plan", "recommend", "--timeout", "30m", "--estimates", "p99", "--db", "h.sqlite"], in: folder)
         #expect(bad.status != 0)
     }
+
+    @Test func badOptionsAreRejectedWithTheirName() throws {
+        let folder = try GPUCIExecutable.scratchFolder("backtest-options")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cases: [([String], String)] = [
+            (["backtest", "--db", "h.sqlite", "--methods", "gpuci,nope"], "unknown estimator \"nope\""),
+            (["backtest", "--db", "h.sqlite", "--methods", "median@fastest"], "algorithm must be sglang or optimal"),
+            (["backtest", "--db", "h.sqlite", "--since", "last week"], "--since last week: expected an ISO-8601 time"),
+            (["backtest", "--db", "h.sqlite", "--warmup", "-1"], "--warmup"),
+            (["plan", "recommend", "--db", "h.sqlite", "--estimates", "history", "--timeout", "30m", "--max-risk", "200%"], "--max-risk"),
+            (["plan", "recommend", "--db", "h.sqlite", "--estimates", "history", "--timeout", "30m", "--max-risk", "often"], "--max-risk"),
+        ]
+        for (arguments, message) in cases {
+            let result = try GPUCIExecutable.run(arguments, in: folder)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
 }

@@ -127,12 +127,17 @@ import Testing
         return (runs, jobs.map(\.job), jobs.flatMap(\.attempts))
     }
 
+    static func options(warmup: Int, draws: Int, suite: String) -> Backtest.Options {
+        var options = Backtest.Options()
+        options.warmup = warmup
+        options.draws = draws
+        options.suite = suite
+        return options
+    }
+
     @Test func scoresEveryLaterRunAgainstWhatRan() throws {
         let (runs, jobs, attempts) = try Self.fixtureHistory()
-        var options = Backtest.Options()
-        options.warmup = 2
-        options.draws = 200
-        options.suite = "base-b-test-1-gpu-small"
+        let options = Self.options(warmup: 2, draws: 200, suite: "base-b-test-1-gpu-small")
         let records = Backtest.run(runs: runs, jobs: jobs, attempts: attempts, registry: [], options: options)
         #expect(Set(records.map(\.run)) == ["27173541425", "27204764446"])
         #expect(records.map(\.method) == ["gpuci", "sglang-actual", "est_time+LPT", "p90+LPT", "gpuci", "sglang-actual", "est_time+LPT", "p90+LPT"])
@@ -159,10 +164,7 @@ import Testing
 
     @Test func onlyEarlierRunsInformAPlan() throws {
         let (runs, jobs, attempts) = try Self.fixtureHistory()
-        var options = Backtest.Options()
-        options.warmup = 2
-        options.draws = 100
-        options.suite = "base-a-test-cpu"
+        var options = Self.options(warmup: 2, draws: 100, suite: "base-a-test-cpu")
         options.methods = [.gpuci(.standard, .optimal)]
         let base = Backtest.run(runs: runs, jobs: jobs, attempts: attempts, registry: [], options: options)
         // Inflating the last run's durations changes its realized times, never the plan made for it.
@@ -181,10 +183,7 @@ import Testing
 
     @Test func sinceAndUntilChooseTheScoredRuns() throws {
         let (runs, jobs, attempts) = try Self.fixtureHistory()
-        var options = Backtest.Options()
-        options.warmup = 0
-        options.draws = 50
-        options.suite = "base-a-test-cpu"
+        var options = Self.options(warmup: 0, draws: 50, suite: "base-a-test-cpu")
         options.since = "2026-06-08T00:00:00Z"
         options.until = "2026-06-09T12:00:00Z"
         let records = Backtest.run(runs: runs, jobs: jobs, attempts: attempts, registry: [], options: options)

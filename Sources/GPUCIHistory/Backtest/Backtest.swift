@@ -104,7 +104,7 @@ public enum Backtest {
         let estTimes = EstTimeLookup(registry)
         var records: [Record] = []
         var history = DurationHistory(attempts: [])
-        var observations: [String: [OverheadFit.Observation]] = [:]
+        var observations: [SuiteKey: [OverheadFit.Observation]] = [:]
         for (order, run) in ordered.enumerated() {
             let runJobs = jobsByRun[run.id] ?? []
             let scored = order >= options.warmup
@@ -121,11 +121,11 @@ public enum Backtest {
                     models[estimator] = model
                     return model
                 }
-                let bySuite = Dictionary(grouping: runJobs, by: { SuiteID(suite: $0.suite, backend: $0.backend) })
+                let bySuite = Dictionary(grouping: runJobs, by: { SuiteKey(backend: $0.backend, suite: $0.suite) })
                 for suite in bySuite.keys.sorted() where options.backend.map({ $0 == suite.backend }) ?? true
                     && options.suite.map({ $0 == suite.suite }) ?? true {
                     let suiteJobs = bySuite[suite]!.sorted { ($0.partition ?? -1, $0.id) < ($1.partition ?? -1, $1.id) }
-                    let overhead = OverheadFit.fit(observations[suite.key] ?? [])
+                    let overhead = OverheadFit.fit(observations[suite] ?? [])
                     records += score(run: run, suite: suite, jobs: suiteJobs, attemptsByJob: attemptsByJob,
                                      options: options, model: model, estTimes: estTimes, overhead: overhead)
                 }
@@ -134,7 +134,7 @@ public enum Backtest {
             for job in runJobs {
                 let own = attemptsByJob[job.id] ?? []
                 if let wall = job.wallSeconds {
-                    observations[SuiteID(suite: job.suite, backend: job.backend).key, default: []]
+                    observations[SuiteKey(backend: job.backend, suite: job.suite), default: []]
                         .append(.init(workSeconds: own.reduce(0) { $0 + $1.seconds }, wallSeconds: wall, runOrder: order))
                 }
             }
@@ -142,14 +142,7 @@ public enum Backtest {
         return records
     }
 
-    struct SuiteID: Hashable, Comparable {
-        var suite: String
-        var backend: String
-        var key: String { "\(backend)/\(suite)" }
-        static func < (left: SuiteID, right: SuiteID) -> Bool { (left.backend, left.suite) < (right.backend, right.suite) }
-    }
-
-    private static func score(run: CIRun, suite: SuiteID, jobs: [CIJob], attemptsByJob: [String: [Attempt]],
+    private static func score(run: CIRun, suite: SuiteKey, jobs: [CIJob], attemptsByJob: [String: [Attempt]],
                               options: Options, model: (DurationEstimator) -> DurationModel,
                               estTimes: EstTimeLookup, overhead: OverheadFit?) -> [Record] {
         var actual: [String: Double] = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import GPUCIPlanner
 import GPUCISupport
 
 /// Point estimates and their uncertainty for every file of a history.
@@ -25,7 +26,7 @@ public struct DurationModel: Sendable {
     /// Draws of every forecast.
     public var draws = DurationModel.standardDraws
     private let history: DurationHistory
-    private var suitePools: [String: [Double]] = [:]
+    private var suitePools: [SuiteKey: [Double]] = [:]
     private var globalPool: [Double] = []
     private var estTimePool: [Double] = []
 
@@ -40,7 +41,7 @@ public struct DurationModel: Sendable {
             for index in samples.indices.dropFirst().suffix(Self.poolSamplesPerFile) {
                 if let earlier = estimator.estimate(samples[..<index]), earlier > 0 {
                     let factor = Self.factor(samples[index], earlier)
-                    suitePools["\(key.backend)/\(key.suite)", default: []].append(factor)
+                    suitePools[SuiteKey(backend: key.backend, suite: key.suite), default: []].append(factor)
                     globalPool.append(factor)
                 }
             }
@@ -69,7 +70,7 @@ public struct DurationModel: Sendable {
     /// The pool a file of `suite` draws from when it does not draw its own error.
     func pool(backend: String, suite: String, basis: FileEstimate.Basis) -> [Double] {
         if basis == .estTime { return estTimePool.isEmpty ? globalPool : estTimePool }
-        let own = suitePools["\(backend)/\(suite)"] ?? []
+        let own = suitePools[SuiteKey(backend: backend, suite: suite)] ?? []
         return own.count >= Self.minimumPool ? own : globalPool
     }
 

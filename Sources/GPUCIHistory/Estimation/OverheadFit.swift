@@ -1,3 +1,5 @@
+import GPUCIPlanner
+
 /// A suite's per-job overhead: `job wall ≈ coeff · Σ elapsed + bias`.
 ///
 /// The model used for planning fixes `coeff = 1` and takes `bias` as the median of
@@ -79,19 +81,19 @@ public struct OverheadFit: Sendable, Hashable, Codable {
 private func pow2(_ value: Double) -> Double { value * value }
 
 extension OverheadFit {
-    /// The fit of every suite with timed jobs, keyed `backend/suite`: each job's wall time against
-    /// the Σ of its attempts' seconds, runs ordered by start time.
-    public static func fits(runs: [CIRun], jobs: [CIJob], attempts: [Attempt]) -> [String: OverheadFit] {
+    /// The fit of every suite with timed jobs (keys are per-commit: jobs do not say nightly): each
+    /// job's wall time against the Σ of its attempts' seconds, runs ordered by start time.
+    public static func fits(runs: [CIRun], jobs: [CIJob], attempts: [Attempt]) -> [SuiteKey: OverheadFit] {
         var work: [String: Double] = [:]
         for attempt in attempts {
             if let job = attempt.jobID { work[job, default: 0] += attempt.seconds }
         }
         let order = Dictionary(runs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var observations: [String: [Observation]] = [:]
+        var observations: [SuiteKey: [Observation]] = [:]
         for job in jobs {
             guard let wall = job.wallSeconds, let seconds = work[job.id] else { continue }
             let runOrder = job.runID.flatMap { order[$0] } ?? -1
-            observations["\(job.backend)/\(job.suite)", default: []]
+            observations[SuiteKey(backend: job.backend, suite: job.suite), default: []]
                 .append(Observation(workSeconds: seconds, wallSeconds: wall, runOrder: runOrder))
         }
         return observations.compactMapValues { fit($0) }

@@ -54,6 +54,9 @@ public enum TimingsLogReader {
         guard let backend = context.backend, !backend.isEmpty else {
             throw InputError("a CI log does not say which backend it ran on; pass --backend", file: source)
         }
+        guard looksLikeLog(text) else {
+            throw InputError("no TIMINGS BEGIN line: not a CI log with a timings block", file: source)
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let jobID = context.jobID ?? "log-" + contentHash.prefix(16)
         var entries: [(file: String, seconds: Double, passed: Bool)] = []
@@ -82,9 +85,6 @@ public enum TimingsLogReader {
         }
         if let openedAt {
             throw InputError("the TIMINGS BEGIN block has no TIMINGS END", file: source, line: openedAt)
-        }
-        guard !lines.isEmpty, text.contains(begin) else {
-            throw InputError("no TIMINGS BEGIN line: not a CI log with a timings block", file: source)
         }
         let firstStamp = lines.lazy.compactMap(timestamp).first
         let lastStamp = lines.reversed().lazy.compactMap(timestamp).first
