@@ -4,8 +4,8 @@ import PackageDescription
 // Layers, arrows pointing one way:
 //
 //   GPUCITopology → GPUCIAllocation → GPUCIPool → GPUCISimulation
-//   GPUCIPython → GPUCIPlanner → GPUCIHistory   (beside them; GPUCISimulation reads pytest
-//                                               trees with GPUCIPython too)
+//   GPUCIPython → GPUCIPlanner → GPUCIHistory → GPUCIFleet   (beside them; GPUCISimulation
+//                                               reads pytest trees with GPUCIPython too)
 //   GPUCICommands (swift-argument-parser) on top; `gpuci` is its thin executable.
 //
 // GPUCISupport holds the few helpers every layer shares (located errors, located YAML, atomic
@@ -20,7 +20,7 @@ let dataTargetExcludes = [
     "README.md", "Tests", "Benchmarks", "Scripts",
     "Sources/CHwloc", "Sources/CNuma", "Sources/GPUCISupport", "Sources/GPUCITopology",
     "Sources/GPUCIAllocation", "Sources/GPUCIPool", "Sources/GPUCISimulation", "Sources/GPUCIPlanner",
-    "Sources/GPUCIHistory", "Sources/GPUCICommands", "Sources/gpuci", "Sources/GPUCIPython",
+    "Sources/GPUCIHistory", "Sources/GPUCIFleet", "Sources/GPUCICommands", "Sources/gpuci", "Sources/GPUCIPython",
 ]
 
 let package = Package(
@@ -34,11 +34,13 @@ let package = Package(
         .library(name: "GPUCISimulation", targets: ["GPUCISimulation"]),
         .library(name: "GPUCIPlanner", targets: ["GPUCIPlanner"]),
         .library(name: "GPUCIHistory", targets: ["GPUCIHistory"]),
+        .library(name: "GPUCIFleet", targets: ["GPUCIFleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         .systemLibrary(name: "CHwloc", pkgConfig: "hwloc", providers: [.apt(["libhwloc-dev"])]),
@@ -53,7 +55,7 @@ let package = Package(
             path: ".",
             exclude: dataTargetExcludes,
             sources: ["Sources/GPUCIData"],
-            resources: [.copy("Topologies"), .copy("Scenarios")],
+            resources: [.copy("Topologies"), .copy("Scenarios"), .copy("Fleets")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -84,10 +86,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "GPUCIFleet",
+            dependencies: ["GPUCIHistory", "GPUCIPlanner", "GPUCISupport", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "GPUCICommands",
             dependencies: [
                 "GPUCITopology", "GPUCIAllocation", "GPUCIPool", "GPUCISimulation",
-                "GPUCIPlanner", "GPUCIHistory", "GPUCISupport", "GPUCIData",
+                "GPUCIPlanner", "GPUCIHistory", "GPUCIFleet", "GPUCISupport", "GPUCIData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -106,6 +113,7 @@ let package = Package(
             name: "GPUCIHistoryTests",
             dependencies: ["GPUCIHistory", "GPUCITestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]),
+        .testTarget(name: "GPUCIFleetTests", dependencies: ["GPUCIFleet", "GPUCITestSupport"]),
         .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),
     ]
 )

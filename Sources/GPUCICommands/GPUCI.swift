@@ -17,6 +17,7 @@ public struct GPUCI: ParsableCommand {
             PlanCommand.self,
             HistoryCommand.self,
             BacktestCommand.self,
+            FleetCommand.self,
             RunCommand.self,
             BenchCommand.self,
         ]

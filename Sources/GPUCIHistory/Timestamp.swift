@@ -48,7 +48,7 @@ public enum Timestamp {
     }
 
     /// The instant of a normalized timestamp (see ``normalized(_:)``), or `nil`.
-    static func date(_ text: String) -> Date? {
+    public static func date(_ text: String) -> Date? {
         fastDate(text) ?? plain.date(from: text) ?? fractional.date(from: text)
     }
 

@@ -89,3 +89,37 @@ import Testing
         }
     }
 }
+
+/// `fleet fit`, `fleet replay` and `fleet simulate` on the real fixture runs.
+@Suite struct FleetCommandTests {
+    @Test func fitReplayAndSimulateRealRuns() throws {
+        let folder = try BacktestCommandTests.ingestedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fit = try GPUCIExecutable.run(["fleet", "fit", "--db", "h.sqlite", "--name", "mine", "--output", "fleet.yaml"], in: folder)
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stdout.contains("fleet fit: 4 runs, 225 first-attempt jobs"))
+        let written = try String(contentsOf: folder.appendingPathComponent("fleet.yaml"), encoding: .utf8)
+        #expect(written.contains("fleet: mine") && written.contains("\"8-gpu-h200\": {count: "))
+
+        let replay = try GPUCIExecutable.run(["fleet", "replay", "--db", "h.sqlite", "--format", "json"], in: folder)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any])
+        let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(runs.compactMap { $0["run"] as? String } == ["27137824660", "27173541425", "27204764446"])
+        #expect(object["medianAbsErrorPercent"] is Double)
+        for key in ["predictedTimeToGreenSeconds", "actualTimeToGreenSeconds", "jobs"] { #expect(runs.allSatisfy { $0[key] != nil }) }
+        let job = try #require((runs.first?["jobs"] as? [[String: Any]])?.first)
+        #expect(job["job"] is String && job["predictedStartSeconds"] is Double && job["actualStartSeconds"] is Double)
+
+        let simulate = try GPUCIExecutable.run(["fleet", "simulate", "--db", "h.sqlite", "--fleet", "fleet.yaml", "--run", "27137824660",
+                                                "--gantt", "g.svg", "--trace", "t.json"], in: folder)
+        #expect(simulate.status == 0, "\(simulate.stderr)")
+        #expect(simulate.stdout.contains("time-to-green") && simulate.stdout.contains("recorded: first attempt 1:12:28"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("g.svg").path))
+
+        let typo = try GPUCIExecutable.run(["fleet", "simulate", "--db", "h.sqlite", "--runners", "4-gpu-h10=8"], in: folder)
+        #expect(typo.status != 0 && typo.stderr.contains("has no label '4-gpu-h10'"))
+        let bad = try GPUCIExecutable.run(["fleet", "simulate", "--db", "h.sqlite", "--fleet", "missing.yaml"], in: folder)
+        #expect(bad.status != 0 && bad.stderr.contains("missing.yaml"))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GPUCISupport
+
+/// Reading and writing fleet files.
+///
+/// ```yaml
+/// fleet: sglang-ci
+/// runners:
+///   1-gpu-h100: {count: 13, gpus: 1, dispatchSeconds: 18, backgroundLoad: 0.0, hourlyCost: 3.0}
+///   8-gpu-h200: {count: 9, gpus: 8, dispatchSeconds: 20, backgroundLoad: 0.56}
+/// ```
+///
+/// `count` is required; `dispatchSeconds` and `backgroundLoad` default to 0.
+public enum FleetFile {
+    /// The bundled fleet, fitted from sglang's real runs.
+    public static let bundledPath = "Fleets/sglang-ci.yaml"
+
+    /// Reads a fleet file.
+    public static func read(path: String) throws(InputError) -> Fleet {
+        try parse(AtomicFile.readText(path), file: path)
+    }
+
+    /// Parses fleet YAML; `file` names it in errors.
+    ///
+    /// - Throws: `InputError` at the line and key of the first problem.
+    public static func parse(_ text: String, file: String) throws(InputError) -> Fleet {
+        let root = try YAMLNode.parse(text, file: file)
+        let map = try root.mapping(allowed: ["fleet", "runners"], what: "a fleet file with `fleet` and `runners`")
+        let name = try map.required("fleet").string(what: "the fleet's name")
+        let runners = try map.required("runners", hint: "label: {count: N}")
+        let entries = try runners.mapping(what: "runner labels, each with a `count`")
+        guard !entries.entries.isEmpty else { throw runners.error("expected at least one runner label, found none") }
+        var pools: [RunnerPool] = []
+        for (label, node) in entries {
+            guard !label.trimmingCharacters(in: .whitespaces).isEmpty else { throw node.error("expected a runner label, found an empty key") }
+            let fields = try node.mapping(allowed: ["count", "gpus", "dispatchSeconds", "backgroundLoad", "hourlyCost"],
+                                          what: "a runner pool such as {count: 4}")
+            let count = try fields.required("count", hint: "runners with this label").int(range: 0...100_000, what: "runners")
+            let gpus = try fields["gpus"]?.int(range: 1...1024, what: "GPUs per runner")
+            let dispatch = try fields["dispatchSeconds"]?.double(range: 0...DurationLimit.maximumSeconds, what: "seconds") ?? 0
+            let load = try fields["backgroundLoad"]?.double(range: 0...0.99, what: "the busy share of the pool") ?? 0
+            let cost = try fields["hourlyCost"]?.double(range: 0...1_000_000, what: "cost per runner-hour")
+            pools.append(RunnerPool(label: label, runners: count, gpusPerRunner: gpus, hourlyCost: cost,
+                                    dispatchSeconds: dispatch, backgroundLoad: load))
+        }
+        return Fleet(name: name, pools: pools)
+    }
+
+    /// The YAML of `fleet`, preceded by `comment` lines; ``parse(_:file:)`` reads it back equal.
+    public static func yaml(_ fleet: Fleet, comment: [String] = []) -> String {
+        var lines = comment.map { "# \($0)" }
+        lines.append("fleet: \(quoted(fleet.name))")
+        lines.append("runners:")
+        for pool in fleet.pools {
+            var fields = ["count: \(pool.runners)"]
+            if let gpus = pool.gpusPerRunner { fields.append("gpus: \(gpus)") }
+            fields.append("dispatchSeconds: \(number(pool.dispatchSeconds))")
+            fields.append("backgroundLoad: \(number(pool.backgroundLoad))")
+            if let cost = pool.hourlyCost { fields.append("hourlyCost: \(number(cost))") }
+            lines.append("  \(quoted(pool.label)): {\(fields.joined(separator: ", "))}")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.4g", value)
+    }
+
+    /// Double-quoted when plain YAML would read the text as something else.
+    static func quoted(_ text: String) -> String {
+        let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+            && !(text.first.map { $0.isNumber || $0 == "-" || $0 == "." } ?? true)
+            && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
+        guard !plain else { return text }
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"\(escaped)\""
+    }
+}
