@@ -3,6 +3,7 @@ import Foundation
 import GPUCIData
 import GPUCIFleet
 import GPUCIHistory
+import GPUCIPlanner
 import GPUCISupport
 
 /// `gpuci fleet`: runner pools, queueing and time-to-green.
@@ -10,7 +11,7 @@ struct FleetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet",
         abstract: "The CI fleet: fit runner pools to stored runs, replay runs on them, simulate what-ifs.",
-        subcommands: [FleetFitCommand.self, FleetReplayCommand.self, FleetSimulateCommand.self])
+        subcommands: [FleetFitCommand.self, FleetReplayCommand.self, FleetSimulateCommand.self, FleetPlanCommand.self])
 }
 
 /// The options that choose stored runs.
@@ -263,6 +264,141 @@ struct FleetSimulateCommand: ParsableCommand {
         } else {
             print(CIRunRendering.table(result, title: title), terminator: "")
             print("recorded: first attempt \(CIRunRendering.clock(chosen.firstAttemptSeconds))")
+        }
+    }
+}
+
+/// `gpuci fleet plan`.
+struct FleetPlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Choose every suite's partition count for the shortest predicted time-to-green of a whole run on a fleet.",
+        discussion: """
+        The suites, files, labels and current partition counts are those of a stored run (default: the newest). Each \
+        candidate count is partitioned optimally on history estimates; job durations are drawn from the duration \
+        model plus the suite's fitted overhead, and every draw of the whole run is simulated on the fleet. Counts whose \
+        worst partition exceeds --max-risk of timing out are not chosen; a suite where every count does is reported. \
+        With --target, runner-minutes are minimised keeping the p50 time-to-green within it. \
+        Example what-if: gpuci fleet plan --runners 4-gpu-h100=6
+        """)
+
+    @OptionGroup var runs: FleetRunOptions
+    @OptionGroup var fleet: FleetChoiceOptions
+
+    @Option(name: .customLong("run"), help: "The stored run whose suites are planned (default: the newest).")
+    var runID: String?
+
+    @Option(help: "Test-step timeout (the files of a partition, without the job's overhead) of suites not given otherwise.")
+    var timeout: PlanDuration = PlanDuration(argument: "30m")!
+
+    @Option(name: .customLong("suite-timeout"), help: "SUITE=DURATION: one suite's test-step timeout (repeatable).")
+    var suiteTimeouts: [String] = []
+
+    @Option(help: "A suites file whose timeoutMinutes apply to the suites it lists.")
+    var suites: String?
+
+    @Option(help: "Largest accepted P(a job times out), e.g. 1% or 0.01.")
+    var maxRisk: RiskBound = RiskBound(argument: "1%")!
+
+    @Option(help: "What-if: at most N jobs of each suite at once (GitHub's max-parallel).")
+    var maxParallel: Int?
+
+    @Option(help: "Most partitions tried per suite (default: twice the current count, at least 4).")
+    var maxPartitions: Int?
+
+    @Option(help: "Minimise runner-minutes keeping the p50 time-to-green within this duration.")
+    var target: PlanDuration?
+
+    @Option(help: "Monte Carlo draws of the whole run per plan.")
+    var draws: Int = 200
+
+    @Option(help: "table or json.")
+    var format: ReportFormat = .table
+
+    func validate() throws {
+        if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
+        if let maxPartitions, !(1...256).contains(maxPartitions) { throw ValidationError("--max-partitions must be from 1 to 256") }
+        guard (1...100_000).contains(draws) else { throw ValidationError("--draws must be from 1 to 100000") }
+    }
+
+    struct Output: Encodable {
+        var run: String
+        var fleet: String
+        var maxRisk: Double
+        var recommendation: FleetPlanner.Recommendation
+        var asFiled: FleetPlanner.Evaluation?
+    }
+
+    func run() throws {
+        let history = try runs.database.open()
+        let storedRuns = try history.runs(), jobs = try history.jobs(), attempts = try history.attempts()
+        let recorded = runs.selected(RecordedRun.all(runs: storedRuns, jobs: jobs, rerunGap: runs.rerunGap.seconds))
+        guard let template = runID.map({ id in recorded.first { $0.run.id == id } }) ?? recorded.last else {
+            throw ValidationError("no stored run \(runID.map { "with id \($0) " } ?? "")with jobs in the window")
+        }
+        let config = try suites.map { try SuitesConfig.read(path: $0) }
+        var perSuite: [String: Double] = [:]
+        for text in suiteTimeouts {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let duration = PlanDuration(argument: parts[1]), duration.seconds > 0 else {
+                throw ValidationError("--suite-timeout \(text): expected SUITE=DURATION such as extra-a-test-1-gpu-large=60m")
+            }
+            perSuite[parts[0]] = duration.seconds
+        }
+        let registry = try PlanRegistry.load(nil)
+        var estTimes: [DurationHistory.Key: Double] = [:]
+        for registration in registry {
+            estTimes[DurationHistory.Key(file: registration.file, suite: registration.suite, backend: registration.backend)] = registration.estTime
+        }
+        let planned = FleetPlanner.suites(
+            ofRun: template.run.id, runs: storedRuns, jobs: jobs, attempts: attempts, draws: draws,
+            timeout: { key in perSuite[key.suite] ?? config?.config(for: key).map { Double($0.timeoutMinutes) * 60 } ?? timeout.seconds },
+            counts: { current, files in 1...max(current, min(files, maxPartitions ?? max(4, 2 * current))) },
+            estTime: { estTimes[$0] })
+        guard !planned.isEmpty else { throw ValidationError("run \(template.run.id) has no suite with passed files to plan") }
+        for name in perSuite.keys.sorted() where !planned.contains(where: { $0.key.suite == name }) {
+            throw ValidationError("--suite-timeout \(name): run \(template.run.id) has no suite '\(name)'")
+        }
+        let chosenFleet = try fleet.load()
+        for suite in planned where chosenFleet.pool(suite.label) == nil {
+            throw ValidationError("suite \(suite.key) runs on label '\(suite.label)', which fleet '\(chosenFleet.name)' (\(fleet.fleet ?? FleetFile.bundledPath)) does not have (it has: \(chosenFleet.pools.map(\.label).joined(separator: ", ")))")
+        }
+        let objective: FleetPlanner.Objective = target.map { .runnerMinutes(targetSeconds: $0.seconds) } ?? .timeToGreen
+        let recommendation = try FleetPlanner.recommend(planned, fleet: chosenFleet, maxParallel: maxParallel,
+                                                        maxRisk: maxRisk.fraction, objective: objective)
+        var asFiled: FleetPlanner.Evaluation?
+        if !fleet.runnerOverrides.isEmpty || maxParallel != nil {
+            var plain = fleet
+            plain.runnerOverrides = []
+            asFiled = try FleetPlanner.evaluate(planned, counts: planned.map(\.currentPartitions), fleet: plain.load(),
+                                                maxParallel: nil, maxRisk: maxRisk.fraction)
+        }
+        if format == .json {
+            print(try JSONOutput.string(Output(run: template.run.id, fleet: chosenFleet.name, maxRisk: maxRisk.fraction,
+                                               recommendation: recommendation, asFiled: asFiled)))
+            return
+        }
+        let current = recommendation.current, best = recommendation.recommended
+        func risk(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+        var rows = [["suite", "label", "now", "P(timeout)", "plan", "P(timeout)", ""]]
+        for (now, plan) in zip(current.suites, best.suites) {
+            rows.append([now.suite, now.label, "\(now.partitions)", risk(now.timeoutRisk), "\(plan.partitions)", risk(plan.timeoutRisk),
+                         plan.cannotMeetRisk ? "no count meets --max-risk \(risk(maxRisk.fraction)): split its longest file or raise the timeout" : ""])
+        }
+        print("fleet plan: run \(template.run.id)'s \(planned.count) suites on fleet \(chosenFleet.name)\(fleet.runnerOverrides.isEmpty ? "" : " with --runners \(fleet.runnerOverrides.joined(separator: " "))")\(maxParallel.map { ", max-parallel \($0)" } ?? ""); \(draws) draws, \(recommendation.evaluations) plans evaluated")
+        print(HistoryRendering.table(rows, rightAligned: 2...5), terminator: "")
+        let summary = [["", "now", "plan"],
+                       ["p50 time-to-green", CIRunRendering.clock(current.p50TimeToGreenSeconds), CIRunRendering.clock(best.p50TimeToGreenSeconds)],
+                       ["p90 time-to-green", CIRunRendering.clock(current.p90TimeToGreenSeconds), CIRunRendering.clock(best.p90TimeToGreenSeconds)],
+                       ["runner-minutes", String(format: "%.0f", current.runnerMinutes), String(format: "%.0f", best.runnerMinutes)],
+                       ["expected timeouts", String(format: "%.2f", current.expectedTimeouts), String(format: "%.2f", best.expectedTimeouts)],
+                       ["within --max-risk", current.withinRisk ? "yes" : "no", best.withinRisk ? "yes" : "no"]]
+        print(HistoryRendering.table(summary, rightAligned: 1...2), terminator: "")
+        if let asFiled {
+            print("what-if: the current plan's p50 time-to-green \(CIRunRendering.clock(asFiled.p50TimeToGreenSeconds)) on the fleet as filed → \(CIRunRendering.clock(current.p50TimeToGreenSeconds)) with the what-if")
+        }
+        if recommendation.targetUnreachable, let target {
+            print("target \(CIRunRendering.clock(target.seconds)) cannot be met on this fleet within --max-risk; the plan above is the fastest found")
         }
     }
 }

@@ -121,5 +121,14 @@ import Testing
         #expect(typo.status != 0 && typo.stderr.contains("has no label '4-gpu-h10'"))
         let bad = try GPUCIExecutable.run(["fleet", "simulate", "--db", "h.sqlite", "--fleet", "missing.yaml"], in: folder)
         #expect(bad.status != 0 && bad.stderr.contains("missing.yaml"))
+
+        let plan = try GPUCIExecutable.run(["fleet", "plan", "--db", "h.sqlite", "--fleet", "fleet.yaml", "--draws", "20",
+                                            "--max-partitions", "3", "--suite-timeout", "extra-a-test-1-gpu-large=60m"], in: folder)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("fleet plan: run 27204764446's") && plan.stdout.contains("p50 time-to-green"))
+        let rows = plan.stdout.split(separator: "\n").filter { $0.hasPrefix("p50 time-to-green") }.first?.split(separator: " ") ?? []
+        #expect(rows.count == 4, "\(plan.stdout)")
+        let noUnknown = try GPUCIExecutable.run(["fleet", "plan", "--db", "h.sqlite", "--suite-timeout", "nope=60m", "--draws", "5"], in: folder)
+        #expect(noUnknown.status != 0 && noUnknown.stderr.contains("has no suite 'nope'"))
     }
 }

@@ -161,6 +161,11 @@ public struct PartitionDistribution: Sendable, Hashable {
     /// The Monte Carlo draws, in draw order.
     public let draws: [Double]
 
+    /// A distribution of `draws`.
+    public init(draws: [Double]) {
+        self.draws = draws
+    }
+
     /// The `fraction` quantile of the draws, interpolated linearly between order statistics
     /// (numpy's default), found by selection rather than a full sort.
     public func quantile(_ fraction: Double) -> Double {
