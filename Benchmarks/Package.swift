@@ -30,5 +30,6 @@ let package = Package(
         benchmarkTarget("SimulatorBenchmarks", ["GPUCISimulation", "GPUCIPool", "GPUCITopology"]),
         benchmarkTarget("PlannerBenchmarks", ["GPUCIPlanner"]),
         benchmarkTarget("HistoryBenchmarks", ["GPUCIHistory", "GPUCIPlanner"]),
+        benchmarkTarget("FleetBenchmarks", ["GPUCIFleet", "GPUCIHistory", "GPUCIPlanner"]),
     ]
 )

@@ -3,7 +3,7 @@
 #   the 4xA10 runner of sglang's gateway e2e CI, that job's whole pytest session simulated on it
 #   (pictures and a Chrome trace in .gpuci/), the same session on other nodes and eviction policies,
 #   a certified partition plan for sglang's largest per-commit CUDA suite, and a walk-forward
-#   backtest of plans on four real sglang CI runs.
+#   backtest of plans on four real sglang CI runs, and those runs replayed on a fitted runner fleet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
@@ -28,3 +28,8 @@ echo "== gpuci history ingest: four real scheduled sglang CI runs (2026-06-07…
 $gpuci history ingest --db .gpuci/quickstart-history.sqlite Tests/GPUCIHistoryTests/Fixtures/ci-stats/*.json
 $gpuci backtest --db .gpuci/quickstart-history.sqlite --warmup 2
 echo "   (all 16 shared runs: gpuci history ingest ../shared/data/sglang-ci-stats/runs/*.json; gpuci backtest)"
+echo
+echo "== gpuci fleet replay: the same runs on runner pools fitted to the runs before each; a Gantt of the newest"
+$gpuci fleet replay --db .gpuci/quickstart-history.sqlite
+$gpuci fleet simulate --db .gpuci/quickstart-history.sqlite --gantt .gpuci/fleet-run.svg --trace .gpuci/fleet-run.trace.json | tail -2
+echo "   (runner lanes with queue waits: .gpuci/fleet-run.svg)"

@@ -27,6 +27,20 @@ struct FleetRunOptions: ParsableArguments {
     @Option(help: "Idle time after which a run's later jobs count as a re-run.")
     var rerunGap: PlanDuration = PlanDuration(argument: "30m")!
 
+    @Option(help: "Hours of the day (UTC, FROM-TO, comma-separated) fitted with their own background load, e.g. 06-18.")
+    var windows: String?
+
+    /// The `--windows` as load windows.
+    func loadWindows() throws -> [LoadWindow] {
+        guard let windows else { return [] }
+        return try windows.split(separator: ",").map { part in
+            guard let (from, to) = FleetFile.parseHours(String(part)) else {
+                throw ValidationError("--windows \(part): expected FROM-TO hours in UTC such as 06-18 or 22-06")
+            }
+            return LoadWindow(fromHour: from, toHour: to)
+        }
+    }
+
     func validate() throws {
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, Timestamp.isValid(value) == false {
@@ -81,7 +95,7 @@ struct FleetFitCommand: ParsableCommand {
 
     func run() throws {
         let selected = runs.selected(try runs.recordedRuns())
-        guard let fit = FleetFit.fit(selected, name: name) else {
+        guard let fit = FleetFit.fit(selected, name: name, windows: try runs.loadWindows()) else {
             throw ValidationError("no stored run falls in the chosen window")
         }
         let comment = ["fitted by `gpuci fleet fit` from \(fit.runs) run\(fit.runs == 1 ? "" : "s") (\(selected.first!.run.startedAt ?? selected.first!.run.id) … \(selected.last!.run.startedAt ?? selected.last!.run.id))"]
@@ -99,6 +113,10 @@ struct FleetFitCommand: ParsableCommand {
         }
         print("fleet fit: \(fit.runs) runs, \(fit.labels.reduce(0) { $0 + $1.jobs }) first-attempt jobs (start error: mean |replayed − recorded| start)")
         print(HistoryRendering.table(rows, rightAligned: 1...9), terminator: "")
+        for window in fit.windows {
+            let cells = window.available.keys.sorted().map { "\($0) \(window.available[$0]!)" }
+            print("window \(window.hours) UTC (\(window.runs) runs): runners left \(cells.joined(separator: ", "))")
+        }
         if output == nil { print("\n" + FleetFile.yaml(fit.fleet, comment: comment), terminator: "") }
     }
 }
@@ -152,7 +170,7 @@ struct FleetReplayCommand: ParsableCommand {
 
     func run() throws {
         let all = try runs.recordedRuns()
-        let replay = FleetReplay.replay(all, since: runs.sinceDate, until: runs.untilDate)
+        let replay = FleetReplay.replay(all, since: runs.sinceDate, until: runs.untilDate, windows: try runs.loadWindows())
         guard !replay.runs.isEmpty else {
             throw ValidationError("no run in the window has an earlier stored run to fit a fleet on (\(all.count) stored)")
         }
@@ -194,6 +212,18 @@ struct FleetChoiceOptions: ParsableArguments {
 
     @Option(name: .customLong("runners"), help: "What-if: LABEL=N runners under a label (repeatable).")
     var runnerOverrides: [String] = []
+
+    @Option(help: "The run's start hour (UTC, 0-23) that picks the fleet's load window (default: the stored run's).")
+    var hour: Int?
+
+    func validate() throws {
+        if let hour, !(0...23).contains(hour) { throw ValidationError("--hour must be from 0 to 23") }
+    }
+
+    /// The fleet as a run starting at `hour` (or `--hour`) meets it, with the what-ifs applied.
+    func load(hour runHour: Int) throws -> Fleet {
+        try load().at(hour: hour ?? runHour)
+    }
 
     func load() throws -> Fleet {
         var fleet = try fleet.map(FleetFile.read) ?? FleetFile.parse(BundledData.text(FleetFile.bundledPath), file: FleetFile.bundledPath)
@@ -251,7 +281,7 @@ struct FleetSimulateCommand: ParsableCommand {
         guard let chosen = runID.map({ id in stored.first { $0.run.id == id } }) ?? stored.last else {
             throw ValidationError("no stored run \(runID.map { "with id \($0) " } ?? "")in the window")
         }
-        let fleet = try fleet.load()
+        let fleet = try fleet.load(hour: chosen.startHour)
         let jobs = chosen.firstAttempt.map { CIRunJob(name: $0.name, group: $0.group, label: $0.label, durationSeconds: $0.durationSeconds) }
         let groups = Set(jobs.map(\.group))
         let spec = CIRunSpec(jobs: jobs, maxParallel: maxParallel.map { limit in Dictionary(uniqueKeysWithValues: groups.map { ($0, limit) }) } ?? [:])
@@ -359,7 +389,7 @@ struct FleetPlanCommand: ParsableCommand {
         for name in perSuite.keys.sorted() where !planned.contains(where: { $0.key.suite == name }) {
             throw ValidationError("--suite-timeout \(name): run \(template.run.id) has no suite '\(name)'")
         }
-        let chosenFleet = try fleet.load()
+        let chosenFleet = try fleet.load(hour: template.startHour)
         for suite in planned where chosenFleet.pool(suite.label) == nil {
             throw ValidationError("suite \(suite.key) runs on label '\(suite.label)', which fleet '\(chosenFleet.name)' (\(fleet.fleet ?? FleetFile.bundledPath)) does not have (it has: \(chosenFleet.pools.map(\.label).joined(separator: ", ")))")
         }
@@ -370,7 +400,7 @@ struct FleetPlanCommand: ParsableCommand {
         if !fleet.runnerOverrides.isEmpty || maxParallel != nil {
             var plain = fleet
             plain.runnerOverrides = []
-            asFiled = try FleetPlanner.evaluate(planned, counts: planned.map(\.currentPartitions), fleet: plain.load(),
+            asFiled = try FleetPlanner.evaluate(planned, counts: planned.map(\.currentPartitions), fleet: plain.load(hour: template.startHour),
                                                 maxParallel: nil, maxRisk: maxRisk.fraction)
         }
         if format == .json {

@@ -11,11 +11,25 @@ public struct Fleet: Sendable, Hashable, Codable {
     public var name: String
     /// The pools, in file order; labels are unique.
     public var pools: [RunnerPool]
+    /// Hours of the day (UTC) with their own background load, for runs that start in them.
+    public var windows: [LoadWindow]
 
     /// Creates a fleet; labels must be unique.
-    public init(name: String, pools: [RunnerPool]) {
+    public init(name: String, pools: [RunnerPool], windows: [LoadWindow] = []) {
         self.name = name
         self.pools = pools
+        self.windows = windows
+    }
+
+    /// The fleet a run starting at `hour` (UTC, 0–23) meets: the first window holding the hour
+    /// sets the background load of the labels it lists.
+    public func at(hour: Int) -> Fleet {
+        guard let window = windows.first(where: { $0.contains(hour: hour) }) else { return self }
+        var copy = self
+        for index in copy.pools.indices {
+            if let load = window.backgroundLoad[copy.pools[index].label] { copy.pools[index].backgroundLoad = load }
+        }
+        return copy
     }
 
     /// The pool of `label`, if the fleet has one.
@@ -23,10 +37,24 @@ public struct Fleet: Sendable, Hashable, Codable {
         pools.first { $0.label == label }
     }
 
-    /// The fleet with `runners` runners under `label` (a new pool when the fleet has none).
+    /// The fleet with `runners` runners under `label` (a new pool when the fleet has none). The
+    /// runners other work keeps busy stay as many as before, in every window: bought runners go
+    /// to the run.
     public func with(runners: Int, for label: String) -> Fleet {
         var copy = self
+        func rescaled(_ load: Double, from old: Int) -> Double {
+            guard runners > 0 else { return 0 }
+            let busy = (load * Double(old)).rounded()
+            return min(0.99, busy / Double(runners))
+        }
         if let index = copy.pools.firstIndex(where: { $0.label == label }) {
+            let old = copy.pools[index].runners
+            copy.pools[index].backgroundLoad = rescaled(copy.pools[index].backgroundLoad, from: old)
+            for window in copy.windows.indices {
+                if let load = copy.windows[window].backgroundLoad[label] {
+                    copy.windows[window].backgroundLoad[label] = rescaled(load, from: old)
+                }
+            }
             copy.pools[index].runners = runners
         } else {
             copy.pools.append(RunnerPool(label: label, runners: runners))
@@ -69,6 +97,32 @@ public struct RunnerPool: Sendable, Hashable, Codable {
         let busy = Int((backgroundLoad * Double(runners)).rounded())
         return max(1, runners - busy)
     }
+}
+
+/// Hours of the day with their own background load: other traffic on shared runners follows
+/// working hours.
+public struct LoadWindow: Sendable, Hashable, Codable {
+    /// The first hour (UTC, 0–23) of the window.
+    public var fromHour: Int
+    /// The hour it ends before (1–24); a window may wrap past midnight (`fromHour > toHour`).
+    public var toHour: Int
+    /// Label → background load inside the window.
+    public var backgroundLoad: [String: Double]
+
+    /// Creates a window.
+    public init(fromHour: Int, toHour: Int, backgroundLoad: [String: Double] = [:]) {
+        self.fromHour = fromHour
+        self.toHour = toHour
+        self.backgroundLoad = backgroundLoad
+    }
+
+    /// Whether a run starting at `hour` falls in the window.
+    public func contains(hour: Int) -> Bool {
+        fromHour < toHour ? (fromHour..<toHour).contains(hour) : hour >= fromHour || hour < toHour
+    }
+
+    /// `06-18`.
+    public var hours: String { String(format: "%02d-%02d", fromHour, toHour) }
 }
 
 /// Why a fleet cannot run a CI run.

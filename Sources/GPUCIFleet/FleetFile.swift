@@ -10,7 +10,13 @@ import GPUCISupport
 ///   8-gpu-h200: {count: 9, gpus: 8, dispatchSeconds: 20, backgroundLoad: 0.56}
 /// ```
 ///
-/// `count` is required; `dispatchSeconds` and `backgroundLoad` default to 0.
+/// `count` is required; `dispatchSeconds` and `backgroundLoad` default to 0. Optional windows give
+/// runs starting in some hours of the day (UTC) their own background load:
+///
+/// ```yaml
+/// windows:
+///   - {hours: "06-18", backgroundLoad: {"8-gpu-h200": 0.6, "4-gpu-b200": 0.86}}
+/// ```
 public enum FleetFile {
     /// The bundled fleet, fitted from sglang's real runs.
     public static let bundledPath = "Fleets/sglang-ci.yaml"
@@ -25,7 +31,7 @@ public enum FleetFile {
     /// - Throws: `InputError` at the line and key of the first problem.
     public static func parse(_ text: String, file: String) throws(InputError) -> Fleet {
         let root = try YAMLNode.parse(text, file: file)
-        let map = try root.mapping(allowed: ["fleet", "runners"], what: "a fleet file with `fleet` and `runners`")
+        let map = try root.mapping(allowed: ["fleet", "runners", "windows"], what: "a fleet file with `fleet` and `runners`")
         let name = try map.required("fleet").string(what: "the fleet's name")
         let runners = try map.required("runners", hint: "label: {count: N}")
         let entries = try runners.mapping(what: "runner labels, each with a `count`")
@@ -43,7 +49,30 @@ public enum FleetFile {
             pools.append(RunnerPool(label: label, runners: count, gpusPerRunner: gpus, hourlyCost: cost,
                                     dispatchSeconds: dispatch, backgroundLoad: load))
         }
-        return Fleet(name: name, pools: pools)
+        var windows: [LoadWindow] = []
+        for node in try map["windows"]?.sequence(of: "load windows such as {hours: \"06-18\", backgroundLoad: {label: 0.5}}") ?? [] {
+            let fields = try node.mapping(allowed: ["hours", "backgroundLoad"], what: "a load window")
+            let hoursNode = try fields.required("hours", hint: "\"06-18\"")
+            guard let (from, to) = parseHours(try hoursNode.string()) else {
+                throw hoursNode.error("expected hours as FROM-TO in UTC, such as 06-18 or 22-06 (0 ≤ FROM ≤ 23, 1 ≤ TO ≤ 24, FROM ≠ TO), found \(hoursNode.found)")
+            }
+            var loads: [String: Double] = [:]
+            for (label, value) in try fields.required("backgroundLoad", hint: "label: share").mapping(what: "label: busy share") {
+                guard pools.contains(where: { $0.label == label }) else {
+                    throw value.error("window \(String(format: "%02d-%02d", from, to)) names label '\(label)', which `runners` does not list")
+                }
+                loads[label] = try value.double(range: 0...0.99, what: "the busy share of the pool")
+            }
+            windows.append(LoadWindow(fromHour: from, toHour: to, backgroundLoad: loads))
+        }
+        return Fleet(name: name, pools: pools, windows: windows)
+    }
+
+    /// `FROM-TO` hours, e.g. `06-18`.
+    public static func parseHours(_ text: String) -> (Int, Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let from = parts[0], let to = parts[1], (0...23).contains(from), (1...24).contains(to), from != to % 24 else { return nil }
+        return (from, to)
     }
 
     /// The YAML of `fleet`, preceded by `comment` lines; ``parse(_:file:)`` reads it back equal.
@@ -58,6 +87,13 @@ public enum FleetFile {
             fields.append("backgroundLoad: \(number(pool.backgroundLoad))")
             if let cost = pool.hourlyCost { fields.append("hourlyCost: \(number(cost))") }
             lines.append("  \(quoted(pool.label)): {\(fields.joined(separator: ", "))}")
+        }
+        if !fleet.windows.isEmpty {
+            lines.append("windows:")
+            for window in fleet.windows {
+                let loads = window.backgroundLoad.keys.sorted().map { "\(quoted($0)): \(number(window.backgroundLoad[$0]!))" }
+                lines.append("  - {hours: \"\(window.hours)\", backgroundLoad: {\(loads.joined(separator: ", "))}}")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

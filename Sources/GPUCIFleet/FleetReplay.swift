@@ -76,7 +76,9 @@ public struct FleetReplay: Sendable, Hashable, Codable {
 
     /// Replays the runs whose `started_at` (or origin) falls in `since ..< until` (ISO-8601; open
     /// ends when `nil`) that have at least one earlier run to fit on.
-    public static func replay(_ recorded: [RecordedRun], since: Date? = nil, until: Date? = nil) -> FleetReplay {
+    /// With `windows`, each fit has a background load per window and a run meets its start hour's.
+    public static func replay(_ recorded: [RecordedRun], since: Date? = nil, until: Date? = nil,
+                              windows: [LoadWindow] = []) -> FleetReplay {
         var runs: [Run] = []
         var startErrors: [Double] = []
         var baselineErrors: [Double] = []
@@ -85,8 +87,8 @@ public struct FleetReplay: Sendable, Hashable, Codable {
             if let since, started < since { continue }
             if let until, started >= until { continue }
             let earlier = recorded[..<index].filter { $0.origin < run.origin }
-            guard let fit = FleetFit.fit(Array(earlier), name: "walk-forward") else { continue }
-            var fleet = fit.fleet
+            guard let fit = FleetFit.fit(Array(earlier), name: "walk-forward", windows: windows) else { continue }
+            var fleet = fit.fleet.at(hour: run.startHour)
             var unfitted: [String] = []
             for label in Set(run.allJobs.map(\.label)).sorted() where fleet.pool(label) == nil {
                 unfitted.append(label)

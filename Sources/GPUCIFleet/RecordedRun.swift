@@ -38,6 +38,11 @@ public struct RecordedRun: Sendable, Hashable {
     /// Jobs that could not be placed: no label, no start or end, or an end before the start.
     public var skippedJobs: Int
 
+    /// The hour of day (UTC) of `started_at`: which load window the run meets.
+    public var startHour: Int {
+        Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: origin.addingTimeInterval(startedAtSeconds)).hour ?? 0
+    }
+
     /// Every job, first attempt then re-runs.
     public var allJobs: [Job] { firstAttempt + reruns.flatMap { $0 } }
 

@@ -31,7 +31,25 @@ import Testing
         #expect(read.name == "yes" && read.pools[0].label == "true" && read.pools[0].available == odd.pools[0].available)
     }
 
+    @Test func loadWindowsApplyByStartHour() throws {
+        let text = Self.sample + "\nwindows:\n  - {hours: \"22-06\", backgroundLoad: {\"8-gpu-h200\": 0.8}}\n"
+        let fleet = try FleetFile.parse(text, file: "f.yaml")
+        #expect(fleet.windows == [LoadWindow(fromHour: 22, toHour: 6, backgroundLoad: ["8-gpu-h200": 0.8])])
+        #expect(fleet.at(hour: 23).pool("8-gpu-h200")?.available == 1)
+        #expect(fleet.at(hour: 5).pool("8-gpu-h200")?.available == 1)
+        #expect(fleet.at(hour: 12).pool("8-gpu-h200")?.available == 3)
+        #expect(fleet.at(hour: 23).pool("1-gpu-h100") == fleet.pool("1-gpu-h100"))
+        #expect(try FleetFile.parse(FleetFile.yaml(fleet), file: "again.yaml") == fleet)
+        // Two runners bought: the four other work holds stay busy, the run gets the rest.
+        let bought = fleet.with(runners: 7, for: "8-gpu-h200")
+        #expect(bought.pool("8-gpu-h200")?.available == 5 && bought.at(hour: 23).pool("8-gpu-h200")?.available == 3)
+        #expect(fleet.with(runners: 2, for: "8-gpu-h200").at(hour: 23).pool("8-gpu-h200")?.available == 1)
+    }
+
     @Test(arguments: [
+        ("fleet: x\nrunners:\n  a: {count: 1}\nwindows:\n  - {hours: \"06-06\", backgroundLoad: {a: 0.5}}\n", "f.yaml:5", "expected hours as FROM-TO"),
+        ("fleet: x\nrunners:\n  a: {count: 1}\nwindows:\n  - {hours: \"06-18\", backgroundLoad: {b: 0.5}}\n", "f.yaml:5", "names label 'b'"),
+        ("fleet: x\nrunners:\n  a: {count: 1}\nwindows:\n  - {hours: \"25-3\", backgroundLoad: {a: 0.5}}\n", "f.yaml:5", "expected hours"),
         ("fleet: x\nrunners:\n  a: {count: -1}\n", "f.yaml:3", "from 0 to 100000 (runners), found -1"),
         ("fleet: x\nrunners:\n  a: {count: 2, backgroundLoad: 1.5}\n", "f.yaml:3", "busy share"),
         ("fleet: x\nrunners:\n  a: {cont: 2}\n", "f.yaml:3", "unknown key 'cont'"),

@@ -60,6 +60,29 @@ import Testing
         #expect(label.meanAbsStartErrorSeconds < label.meanAbsStartErrorWithoutLoadSeconds)
     }
 
+    @Test func loadWindowsAreFittedOnTheirOwnRuns() throws {
+        // Runs at 20:26 UTC had three runners; one at 08:26 had one.
+        var (runs, jobs) = try Self.syntheticRuns(available: 3, dispatch: 0, runs: 3)
+        let midday = try Self.syntheticRuns(available: 1, dispatch: 0, runs: 1)
+        let shift = 12.0 * 3600 + 10 * 86_400
+        runs.append(CIRun(id: "noon", startedAt: Self.iso(shift)))
+        jobs += midday.jobs.map { job in
+            var copy = job
+            copy.id = "n" + job.id
+            copy.runID = "noon"
+            copy.startedAt = Self.iso(Timestamp.date(job.startedAt!)!.timeIntervalSince1970 - 1_780_000_000 + shift)
+            copy.completedAt = Self.iso(Timestamp.date(job.completedAt!)!.timeIntervalSince1970 - 1_780_000_000 + shift)
+            return copy
+        }
+        let recorded = RecordedRun.all(runs: runs, jobs: jobs)
+        #expect(recorded.map(\.startHour) == [20, 20, 20, 8])
+        let fit = try #require(FleetFit.fit(recorded, name: "w", windows: [LoadWindow(fromHour: 6, toHour: 18)]))
+        #expect(fit.windows.first?.available == ["4-gpu": 1] && fit.windows.first?.runs == 1)
+        #expect(fit.fleet.at(hour: 8).pools[0].available == 1 && fit.fleet.at(hour: 20).pools[0].available == 3)
+        let plain = try #require(FleetFit.fit(recorded, name: "p"))
+        #expect(plain.fleet.windows.isEmpty)
+    }
+
     @Test func rerunsAfterAnIdleGapAreSplitOff() throws {
         let run = CIRun(id: "r", startedAt: Self.iso(0))
         let jobs = [
