@@ -133,4 +133,23 @@ import Testing
         let windowed = FleetReplay.replay(recorded, since: Timestamp.date("2026-06-09T00:00:00Z"))
         #expect(windowed.runs.map(\.run) == ["27173541425", "27204764446"] && windowed.runs.map(\.fittedOnRuns) == [2, 3])
     }
+
+    static let sharedRuns = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/data/sglang-ci-stats/runs").standardized
+
+    /// The README's replay figures, on the 16 shared real runs (`../shared`, beside the checkout).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: sharedRuns.path)))
+    func theReadmeReplayFiguresHold() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.sharedRuns.path).filter { $0.hasSuffix(".json") }.sorted()
+        let files = try names.map { try IngestFile.read(path: Self.sharedRuns.appendingPathComponent($0).path, backend: nil) }
+        let recorded = RecordedRun.all(runs: files.flatMap(\.records.runs), jobs: files.flatMap { $0.records.jobs.map(\.job) })
+        #expect(recorded.count == 15)
+        let plain = FleetReplay.replay(recorded)
+        #expect(plain.runs.count == 14)
+        #expect(abs((plain.medianAbsErrorPercent ?? 0) - 11.4) < 0.05)
+        #expect(abs((plain.medianAbsFirstAttemptErrorPercent ?? 0) - 49.7) < 0.05)
+        let windowed = FleetReplay.replay(recorded, windows: [LoadWindow(fromHour: 6, toHour: 18)])
+        #expect(abs((windowed.medianAbsFirstAttemptErrorPercent ?? 0) - 23.2) < 0.05)
+        #expect(abs((windowed.medianAbsErrorPercent ?? 0) - 3.1) < 0.05)
+    }
 }
