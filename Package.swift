@@ -77,7 +77,7 @@ let package = Package(
         ),
         .target(
             name: "GPUCIPlanner",
-            dependencies: ["GPUCIPython", "GPUCISupport", "GPUCIData"],
+            dependencies: ["GPUCIPython", "GPUCISupport", "GPUCIData", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(
