@@ -13,12 +13,13 @@ struct HistoryCommand: ParsableCommand {
 
 /// The `--db` option every history command shares.
 struct HistoryDatabaseOptions: ParsableArguments {
-    @Option(help: "The history database (created with its folder when missing).")
+    @Option(help: "The history database (commands that record create it with its folder).")
     var db: String = HistoryDatabase.defaultPath
 
-    /// Opens (and migrates) the database.
-    func open() throws -> HistoryDatabase {
-        try HistoryDatabase(path: db)
+    /// Opens (and migrates) the database; only commands that record pass `create`, so a
+    /// mistyped `--db` of a command that reads is an error, not a new empty database.
+    func open(create: Bool = false) throws -> HistoryDatabase {
+        try HistoryDatabase(path: db, create: create)
     }
 }
 

@@ -51,7 +51,7 @@ struct HistoryIngestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let history = try database.open()
+        let history = try database.open(create: true)
         var parsed: [IngestFile] = []
         var earlier: [String: String] = [:]
         for file in files {

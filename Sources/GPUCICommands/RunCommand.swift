@@ -98,7 +98,7 @@ struct RunCommand: ParsableCommand {
         output.header(key: key, partition: partition, of: of, planned: planned, skipped: plan.skipped,
                       fallbacks: fallbacks.filter { SuiteKey($0) == key && $0.isEnabled }.map(\.file))
 
-        let history = try database.open()
+        let history = try database.open(create: true)
         ProcessGroupRunner.forwardTerminationSignals()
         let runner = PartitionRunner(configuration: PartitionRunner.Configuration(
             root: try RegistryRoot(path: HistorySourceTree.testFolder(registry)), python: python,

@@ -15,14 +15,25 @@ public final class HistoryDatabase: Sendable {
     public let path: String
     private let pool: DatabasePool
 
-    /// Opens (creating it and its folder when missing) and migrates the database at `path`.
+    /// SQLite's `application_id` of a gpuci history ("gpuc").
+    public static let applicationID: Int32 = 0x6770_7563
+
+    /// Opens and migrates the database at `path`; with `create`, a missing file (and its folder)
+    /// is created.
+    ///
+    /// The file must be gpuci's: its `application_id` is gpuci's (or, for a database made before
+    /// gpuci set one, it holds only gpuci's migrations), and no newer gpuci migrated it. Anything
+    /// else is refused before a byte of it changes.
     ///
     /// - Parameter busyTimeout: seconds a write waits for another process's write to finish.
-    /// - Throws: `InputError` naming `path` when the folder cannot be created or the file is not
-    ///   a gpuci history database.
-    public init(path: String, busyTimeout: TimeInterval = 30) throws(InputError) {
+    /// - Throws: `InputError` naming `path` when the folder cannot be created, the file is missing
+    ///   (without `create`), or it is not a history database this gpuci can write.
+    public init(path: String, busyTimeout: TimeInterval = 30, create: Bool = true) throws(InputError) {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        guard create || FileManager.default.fileExists(atPath: path) else {
+            throw InputError("no history database here (record one first: gpuci history ingest FILE… --db \(path))", file: path)
+        }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
@@ -36,12 +47,55 @@ public final class HistoryDatabase: Sendable {
         // opening and migrating one process at a time.
         let lock = try Self.lockOpening(path)
         defer { close(lock) }
+        try Self.checkOwnership(path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try HistorySchema.migrator.migrate(pool)
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
+                try db.execute(sql: "PRAGMA user_version = \(HistorySchema.version)")
+            }
         } catch {
             throw Self.wrap(error, path: path)
         }
+    }
+
+    /// Refuses, read-only and before anything is written, a file that is not a gpuci history or
+    /// that a newer gpuci migrated. An empty or missing file is fine (it becomes one).
+    private static func checkOwnership(_ path: String) throws(InputError) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size > 0 else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let verdict: String?
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            verdict = try queue.read { db -> String? in
+                let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                if application != applicationID {
+                    if application != 0 {
+                        return "not a gpuci history database (SQLite application_id \(String(format: "0x%08x", UInt32(bitPattern: application))), gpuci's is 0x67707563); nothing was changed"
+                    }
+                    let known = Set(HistorySchema.tables + ["grdb_migrations"])
+                    let foreign = tables.filter { !known.contains($0) }
+                    if !foreign.isEmpty || (!tables.isEmpty && !tables.contains("grdb_migrations")) {
+                        return "not a gpuci history database (it holds \(tables.prefix(5).joined(separator: ", "))\(tables.count > 5 ? ", …" : "")); nothing was changed"
+                    }
+                }
+                let superseded = tables.contains("grdb_migrations") ? try HistorySchema.migrator.hasBeenSuperseded(db) : false
+                if version > HistorySchema.version || superseded {
+                    let unknown = try HistorySchema.migrator.appliedIdentifiers(db).subtracting(HistorySchema.identifiers).sorted()
+                    return "written by a newer gpuci (schema version \(version)\(unknown.isEmpty ? "" : ", migrations \(unknown.map { "'\($0)'" }.joined(separator: ", "))"); this gpuci knows version \(HistorySchema.version)): upgrade gpuci; nothing was changed"
+                }
+                return nil
+            }
+        } catch {
+            throw InputError("not a gpuci history database (\(wrap(error, path: path).message)); nothing was changed", file: path)
+        }
+        if let verdict { throw InputError(verdict, file: path) }
     }
 
     /// Takes an exclusive `flock` on `<path>.lock`; closing the returned descriptor releases it.

@@ -2,6 +2,13 @@ import GRDB
 
 /// The history database's schema, as a sequence of migrations (never edit one; add the next).
 enum HistorySchema {
+    /// `PRAGMA user_version` of a database with every migration below: their count.
+    static let version = 2
+    /// The tables the migrations create.
+    static let tables = ["ingests", "attempts", "runs", "jobs"]
+    /// The migrations' identifiers.
+    static var identifiers: Set<String> { Set(migrator.migrations) }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: attempts and ingests") { db in
