@@ -41,40 +41,36 @@ struct HistoryApplyCommand: ParsableCommand {
         let registrations = try PlanRegistry.load(registry).filter { backend == nil || $0.backend == backend }
         let report = DriftReport(attempts: try database.open().attempts(backend: backend), registrations: registrations,
                                  policy: DriftPolicy(minRuns: minRuns))
-        var editsByFile: [String: [EstTimeEditor.Edit]] = [:]
+        let root = try RegistryRoot(path: HistorySourceTree.testFolder(registry))
+        var targets: [EstTimeChangeSet.Target] = []
         for row in report.files where row.flagged {
-            guard let seconds = row.suggestedEstTime else { continue }
-            for registration in registrations where registration.file == row.file && registration.backend == row.backend {
-                guard let span = registration.estTimeSpan else { continue }
-                editsByFile[row.file, default: []].append(EstTimeEditor.Edit(span: span, seconds: seconds))
-            }
+            guard let seconds = row.suggestedEstTime,
+                  registrations.contains(where: { $0.file == row.file && $0.backend == row.backend && $0.estTimeSpan != nil }) else { continue }
+            let path = try root.resolve(HistorySourceTree.relativeToTestFolder(row.file)).path
+            targets.append(EstTimeChangeSet.Target(file: row.file, path: path, backend: row.backend, seconds: seconds))
         }
-        guard !editsByFile.isEmpty else {
+        // Every file's new bytes are built (and checked) before one is written.
+        let changeSet = try EstTimeChangeSet.prepare(targets)
+        let changes = changeSet.changes
+        guard !changes.isEmpty else {
             print("No drifted est_time values to change.")
             return
         }
-        let root = try RegistryRoot(path: HistorySourceTree.testFolder(registry))
-        var count = 0
-        for file in editsByFile.keys.sorted() {
-            let edits = editsByFile[file] ?? []
-            let path = try root.resolve(HistorySourceTree.relativeToTestFolder(file)).path
-            guard let data = FileManager.default.contents(atPath: path) else { throw InputError("cannot read the file", file: path) }
-            let old = [UInt8](data)
-            let new = try EstTimeEditor.apply(edits, to: old, file: path)
-            count += edits.count
-            if write {
-                try AtomicFile.write(Data(new), to: path)
-                print("wrote \(file) (\(edits.count) est_time value\(edits.count == 1 ? "" : "s"))")
-            } else {
-                print("--- a/\(file)\n+++ b/\(file)")
-                for change in EstTimeEditor.changedLines(old: old, new: new) {
-                    print("@@ -\(change.line) +\(change.line) @@\n-\(change.old)\n+\(change.new)")
-                }
+        if write {
+            try changeSet.write()
+            for change in changes {
+                print("wrote \(change.file) (\(change.edits) est_time value\(change.edits == 1 ? "" : "s"))")
+            }
+            return
+        }
+        for change in changes {
+            print("--- a/\(change.file)\n+++ b/\(change.file)")
+            for line in EstTimeEditor.changedLines(old: change.old, new: change.new) {
+                print("@@ -\(line.line) +\(line.line) @@\n-\(line.old)\n+\(line.new)")
             }
         }
-        if !write {
-            print("\(count) est_time value\(count == 1 ? "" : "s") in \(editsByFile.count) file\(editsByFile.count == 1 ? "" : "s"); pass --write to apply")
-        }
+        let count = changes.reduce(0) { $0 + $1.edits }
+        print("\(count) est_time value\(count == 1 ? "" : "s") in \(changes.count) file\(changes.count == 1 ? "" : "s"); pass --write to apply")
     }
 }
 

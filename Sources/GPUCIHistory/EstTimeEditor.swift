@@ -45,7 +45,7 @@ public enum EstTimeEditor {
                 throw InputError("two est_time spans overlap", file: file, line: line, key: "est_time")
             }
             guard isNumberLiteral(source[span]) else {
-                throw InputError("expected a number literal at bytes \(span), found \"\(String(decoding: source[span], as: UTF8.self))\"; re-read the registry",
+                throw InputError("expected a decimal number literal, found \"\(String(decoding: source[span], as: UTF8.self))\" (gpuci rewrites only decimal literals; change this one by hand)",
                                  file: file, line: line, key: "est_time")
             }
             guard edit.seconds >= 0 else {

@@ -4,14 +4,40 @@ import Foundation
 public enum AtomicFile {
     /// Writes `data` to a temporary file beside `path`, then renames it over `path`.
     ///
+    /// A file that exists keeps its permission bits (and owner and group, where the process may
+    /// set them); a symbolic link is written through to the file it names; a FIFO or device is
+    /// written to directly rather than replaced. The temporary (`.<name>.<pid>.tmp`) is removed on
+    /// every error path, and temporaries that a killed gpuci left beside the file are removed.
+    ///
     /// - Throws: `InputError` naming `path` when the folder does not exist or is not writable.
     public static func write(_ data: Data, to path: String) throws(InputError) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        var target = URL(fileURLWithPath: path)
+        var status = stat()
+        if lstat(target.path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            target = target.resolvingSymlinksInPath()
+        }
+        let exists = stat(target.path, &status) == 0
+        if exists, status.st_mode & S_IFMT != S_IFREG {
+            guard status.st_mode & S_IFMT != S_IFDIR else { throw InputError("is a folder, not a file", file: path) }
+            guard let handle = FileHandle(forWritingAtPath: target.path) else {
+                throw InputError("cannot open for writing: \(String(cString: strerror(errno)))", file: path)
+            }
+            defer { try? handle.close() }
+            do { try handle.write(contentsOf: data) } catch {
+                throw InputError("cannot write: \(error.localizedDescription)", file: path)
+            }
+            return
+        }
+        let directory = target.deletingLastPathComponent()
+        removeStaleTemporaries(of: target)
+        let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         do {
             try data.write(to: temporary, options: [])
-            if rename(temporary.path, url.path) != 0 {
+            if exists {
+                _ = chmod(temporary.path, status.st_mode & 0o7777)
+                _ = chown(temporary.path, status.st_uid, status.st_gid)
+            }
+            if rename(temporary.path, target.path) != 0 {
                 let reason = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: temporary)
                 throw InputError("cannot replace the file: \(reason)", file: path)
@@ -21,6 +47,19 @@ public enum AtomicFile {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw InputError("cannot write: \(error.localizedDescription)", file: path)
+        }
+    }
+
+    /// Removes `.<name>.<pid>.tmp` beside `file` whose process no longer runs.
+    private static func removeStaleTemporaries(of file: URL) {
+        let prefix = ".\(file.lastPathComponent)."
+        let directory = file.deletingLastPathComponent()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            guard let pid = Int32(name.dropFirst(prefix.count).dropLast(4)), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+            }
         }
     }
 
