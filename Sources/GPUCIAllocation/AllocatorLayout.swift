@@ -42,7 +42,8 @@ struct AllocatorLayout: Sendable {
         maxMemory = memory.max() ?? 0
 
         let denseLimit = 4 * gpus.count + 64
-        var dense = Array(repeating: Int32(-1), count: min(denseLimit, (ids.max() ?? -1) + 1))
+        // `max + 1` would overflow for an id of Int.max; ids past the dense table go to `sparse`.
+        var dense = Array(repeating: Int32(-1), count: min(denseLimit, ids.max().map { $0 >= denseLimit ? denseLimit : max($0 + 1, 0) } ?? 0))
         var sparse: [Int: Int32] = [:]
         var next = Array(repeating: Int32(-1), count: gpus.count)
         var last: [Int: Int] = [:]

@@ -72,10 +72,12 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         guard of >= 1 else { throw ValidationError("--of must be at least 1") }
         guard (0..<of).contains(partition) else { throw ValidationError("--partition must be in 0..<\(of)") }
-        guard timeoutPerFile > 0, timeoutPerFile.isFinite else { throw ValidationError("--timeout-per-file must be positive") }
-        guard killGrace >= 0, killGrace.isFinite else { throw ValidationError("--kill-grace must be 0 or more") }
+        guard timeoutPerFile > 0, DurationLimit.accepts(timeoutPerFile) else {
+            throw ValidationError("--timeout-per-file must be positive and at most \(Int(DurationLimit.maximumSeconds)) seconds (30 days)")
+        }
+        guard killGrace >= 0, killGrace <= 3600 else { throw ValidationError("--kill-grace must be from 0 to 3600 seconds") }
         guard retry >= 0 else { throw ValidationError("--retry must be 0 or more") }
-        guard retryWait >= 0, retryWait.isFinite else { throw ValidationError("--retry-wait must be 0 or more") }
+        guard retryWait >= 0, retryWait <= 86_400 else { throw ValidationError("--retry-wait must be from 0 to 86400 seconds") }
         guard RegistrationReader.backends.contains(backend) else {
             throw ValidationError("unknown backend '\(backend)' (expected one of \(RegistrationReader.backends.joined(separator: ", ")))")
         }
@@ -86,6 +88,7 @@ struct RunCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: registry, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError("expected a source tree folder (sglang's test/ or a repository root)", file: registry)
         }
+        if let junit { try Self.checkOutput(junit) }
         let key = SuiteKey(backend: backend, suite: suite, nightly: nightly)
         let (registrations, fallbacks) = try estimates.apply(to: PlanRegistry.load(registry), database: database)
         let plan = SuitePlanner.plan(registrations, key: key, partitions: of, algorithm: algorithm.algorithm,
@@ -115,5 +118,24 @@ struct RunCommand: ParsableCommand {
             try AtomicFile.write(JUnitWriter.document(summary, suite: suite), to: junit)
         }
         if !summary.passed { throw ExitCode(1) }
+    }
+
+    /// Checks, before the first file runs, that `path` can be written: its folder is created when
+    /// missing (as `--db`'s is), must be writable, and `path` must not be a folder.
+    static func checkOutput(_ path: String) throws(InputError) {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError("is a folder; --junit needs a file name", file: path)
+        }
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw InputError("cannot create the folder \(folder.path) for --junit: \(error.localizedDescription)", file: path)
+        }
+        guard access(folder.path, W_OK) == 0 else {
+            throw InputError("the folder \(folder.path) is not writable (--junit)", file: path)
+        }
     }
 }

@@ -242,6 +242,9 @@ public enum PytestCollector {
                 guard let value = mark.kwargs[key], value.kind != .none else { return nil }
                 guard let text = value.signedNumberText else { throw fail("workers(\(key)=…) must be a whole number literal") }
                 guard let count = Int(text), count >= 0 else { throw fail("workers(\(key)=\(text)) is not a count") }
+                guard count <= WorkersMarker.maximumCount else {
+                    throw fail("workers(\(key)=\(text)) is more than any runner holds (at most \(WorkersMarker.maximumCount))")
+                }
                 return count
             }
             markers.workers = WorkersMarker(count: try count("count"), prefill: try count("prefill"), decode: try count("decode"))

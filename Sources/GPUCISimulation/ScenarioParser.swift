@@ -58,7 +58,7 @@ public enum ScenarioParser {
             case "tp":
                 model.tp = try value.int(range: 1..., what: "tensor-parallel size")
             case "features": model.features = try value.sequence(of: "feature tags").map { v throws(InputError) in try v.string(what: "feature") }
-            case "startupSeconds": model.startupSeconds = try value.double(range: 0..., what: "startup seconds")
+            case "startupSeconds": model.startupSeconds = try value.seconds(what: "startup seconds")
             default: break
             }
         }
@@ -74,12 +74,12 @@ public enum ScenarioParser {
             switch key {
             case "workerStartup":
                 for (model, seconds) in try value.mapping(what: "model id → startup seconds") {
-                    timing.workerStartup[model] = try seconds.double(range: 0..., what: "startup seconds of \(model)")
+                    timing.workerStartup[model] = try seconds.seconds(what: "startup seconds of \(model)")
                 }
             case "startupFormula":
                 var formula = StartupFormula(base: 0)
                 for (part, number) in try value.mapping(allowed: ["base", "perGB", "perTP"], what: "base, perGB, perTP") {
-                    let seconds = try number.double(range: 0..., what: part)
+                    let seconds = try number.seconds(what: part)
                     switch part {
                     case "base": formula.base = seconds
                     case "perGB": formula.perGB = seconds
@@ -88,14 +88,15 @@ public enum ScenarioParser {
                 }
                 timing.startupFormula = formula
             case "healthCheckInterval":
-                timing.healthCheckInterval = try value.positiveDouble(what: "health-check interval in seconds")
-            case "launchStagger": timing.launchStagger = try value.double(range: 0..., what: "launch stagger")
-            case "initialGrace": timing.initialGrace = try value.double(range: 0..., what: "initial grace")
-            case "spawnSeconds": timing.spawnSeconds = try value.double(range: 0..., what: "spawn cost")
-            case "terminateSeconds": timing.terminateSeconds = try value.double(range: 0..., what: "terminate cost")
-            case "gatewayStartup": timing.gatewayStartup = try value.double(range: 0..., what: "gateway startup")
-            case "testSeconds": timing.testSeconds = try value.double(range: 0..., what: "default test duration")
-            case "startupTimeout": timing.startupTimeout = try value.double(range: 0..., what: "startup timeout")
+                // A floor: an interval that rounds to 0 µs would poll at one instant forever.
+                timing.healthCheckInterval = try value.double(range: 0.001...3600, what: "health-check interval in seconds")
+            case "launchStagger": timing.launchStagger = try value.seconds(what: "launch stagger")
+            case "initialGrace": timing.initialGrace = try value.seconds(what: "initial grace")
+            case "spawnSeconds": timing.spawnSeconds = try value.seconds(what: "spawn cost")
+            case "terminateSeconds": timing.terminateSeconds = try value.seconds(what: "terminate cost")
+            case "gatewayStartup": timing.gatewayStartup = try value.seconds(what: "gateway startup")
+            case "testSeconds": timing.testSeconds = try value.seconds(what: "default test duration")
+            case "startupTimeout": timing.startupTimeout = try value.seconds(what: "startup timeout")
             default: break
             }
         }
@@ -128,7 +129,7 @@ public enum ScenarioParser {
                     item.params[name] = try parseParamValue(param)
                 }
             case "seconds":
-                item.seconds = try value.double(range: 0..., what: "test duration in seconds")
+                item.seconds = try value.seconds(what: "test duration in seconds")
             case "uses": item.uses = try value.sequence(of: "model_pool.get calls").map(parseUse)
             case "gateways":
                 let nodes = value.isSequence ? try value.sequence(of: "gateway modes") : [value]
@@ -183,7 +184,8 @@ public enum ScenarioParser {
                 if value.isNull { break }
                 var workers = WorkersMarker()
                 for (field, number) in try value.mapping(allowed: ["count", "prefill", "decode"], what: "workers(count, prefill, decode)") {
-                    let count: Int? = number.isNull ? nil : try number.int(range: 0..., what: field)
+                    let count: Int? = number.isNull ? nil
+                        : try number.int(range: 0...WorkersMarker.maximumCount, what: "\(field) workers; no runner holds more than \(WorkersMarker.maximumCount)")
                     switch field {
                     case "count": workers.count = count
                     case "prefill": workers.prefill = count
@@ -200,7 +202,7 @@ public enum ScenarioParser {
                     case "policy": gateway.policy = try setting.string(what: "routing policy")
                     case "timeout":
                         if !setting.isNull {
-                            gateway.timeout = try setting.positiveDouble(what: "gateway timeout in seconds")
+                            gateway.timeout = try setting.double(range: 0.001...DurationLimit.maximumSeconds, what: "gateway timeout in seconds")
                         }
                     default:
                         if !setting.isNull {

@@ -25,6 +25,10 @@ public struct TestMarkers: Sendable, Hashable {
 
 /// `@pytest.mark.workers(count=1, prefill=None, decode=None)`.
 public struct WorkersMarker: Sendable, Hashable {
+    /// The most workers of one kind a test may ask for: no runner holds more (the largest node
+    /// gpuci models has 4,096 GPUs), and the scan materializes one requirement per worker.
+    public static let maximumCount = 4096
+
     /// Regular workers (`count or 1`).
     public var count: Int?
     /// Prefill workers (PD).

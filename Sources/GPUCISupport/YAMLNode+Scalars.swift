@@ -52,6 +52,12 @@ extension YAMLNode {
         try double(range: range.lowerBound...Double.greatestFiniteMagnitude, what: what)
     }
 
+    /// The node as seconds within ``DurationLimit`` (0 to 30 days): every accepted duration, and any
+    /// sum of a session's worth of them, fits the simulators' integer clocks.
+    public func seconds(what: String? = nil) throws(InputError) -> Double {
+        try double(range: 0...DurationLimit.maximumSeconds, what: what)
+    }
+
     /// The node as a finite number above zero.
     public func positiveDouble(what: String? = nil) throws(InputError) -> Double {
         let value = try double(what: what)

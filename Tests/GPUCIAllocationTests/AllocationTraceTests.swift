@@ -157,3 +157,17 @@ struct AllocationTraceTests {
         }
     }
 }
+
+/// A GPU id of Int.max once overflowed the allocator's dense id table (repro 06).
+@Suite struct ExtremeGPUIDTests {
+    @Test func theLargestIdIsServed() {
+        let gpus = [GPUInfo(id: Int.max, name: "H", memoryMiB: 81920), GPUInfo(id: 0, name: "H", memoryMiB: 81920)]
+        var allocator = GPUAllocator(gpus: gpus, policy: .reference)
+        var scalar = ScalarGPUAllocator(gpus: gpus)
+        let requests = [SlotRequest(key: "a", memoryGB: 10, tp: 2)]
+        let slots = allocator.allocate(requests, preserveOrder: false)
+        #expect(slots == scalar.allocate(requests, preserveOrder: false))
+        #expect(Set(slots.first?.gpuIDs ?? []) == [0, Int.max])
+        allocator.releaseGPUs([Int.max])
+    }
+}

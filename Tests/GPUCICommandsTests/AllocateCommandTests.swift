@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GPUCICommands
+import GPUCISupport
 
 /// `gpuci allocate` and `gpuci bench allocator`, parsed in process and run as the built binary.
 @Suite("gpuci allocate")
@@ -132,5 +133,20 @@ struct AllocateCommandTests {
 
     static var scratchPath: URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-allocate-tests-\(ProcessInfo.processInfo.processIdentifier)")
+    }
+}
+
+/// `gpuci run --junit` is checked before the first file runs (repro 18).
+@Suite struct RunOutputCheckTests {
+    @Test func theJUnitPathIsCheckedUpFront() throws {
+        let folder = try GPUCIExecutable.scratchFolder("junit")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let nested = folder.appendingPathComponent("reports/deep/junit.xml").path
+        try RunCommand.checkOutput(nested)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("reports/deep").path))
+        #expect(throws: InputError.self) { try RunCommand.checkOutput(folder.path) }
+        let file = folder.appendingPathComponent("plain").path
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: InputError.self) { try RunCommand.checkOutput(file + "/junit.xml") }
     }
 }

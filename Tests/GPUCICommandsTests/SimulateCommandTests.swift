@@ -86,7 +86,7 @@ import Testing
                 params: {setup_backend: grpc}
                 gateways: [igw]
             """, [":3:", "exactly one mode"]),
-            ("negative.yaml", "topology: 4x24GB\ntests:\n  - id: a.py::test_a\n    seconds: -5\n", [":4:", "seconds", "≥ 0"]),
+            ("negative.yaml", "topology: 4x24GB\ntests:\n  - id: a.py::test_a\n    seconds: -5\n", [":4:", "seconds", "from 0 to 2592000"]),
             ("bad.yaml", "topology: 4x24GB\ntests: [\n  {id: a.py::test_a\n", ["bad.yaml:", "not valid YAML"]),
             ("too-big.yaml", """
             topology: 4x24GB
