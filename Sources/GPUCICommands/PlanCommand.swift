@@ -40,7 +40,9 @@ struct PlanBuildCommand: ParsableCommand {
     var format: PlanFormat = .table
 
     func validate() throws {
-        if let partitions, partitions < 1 { throw ValidationError("--partitions must be at least 1") }
+        if let partitions, !(1...PartitionOptions.maximumPartitions).contains(partitions) {
+            throw ValidationError("--partitions must be from 1 to \(PartitionOptions.maximumPartitions)")
+        }
         if partitions != nil, suites != nil { throw ValidationError("give --partitions or --suites, not both") }
     }
 
@@ -95,7 +97,9 @@ struct PlanShowCommand: ParsableCommand {
     var of: Int
 
     func validate() throws {
-        guard of > 0 else { throw ValidationError("--of must be at least 1") }
+        guard (1...PartitionOptions.maximumPartitions).contains(of) else {
+            throw ValidationError("--of must be from 1 to \(PartitionOptions.maximumPartitions)")
+        }
         guard (0..<of).contains(partition) else { throw ValidationError("--partition must be in 0..<\(of)") }
         guard selection.suite != nil else { throw ValidationError("--suite is required") }
     }

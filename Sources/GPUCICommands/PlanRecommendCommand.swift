@@ -40,7 +40,9 @@ struct PlanRecommendCommand: ParsableCommand {
 
     func validate() throws {
         guard timeout.seconds > overhead.seconds else { throw ValidationError("--timeout must be longer than --overhead") }
-        guard maxPartitions >= 1 else { throw ValidationError("--max-partitions must be at least 1") }
+        guard (1...PartitionOptions.maximumPartitions).contains(maxPartitions) else {
+            throw ValidationError("--max-partitions must be from 1 to \(PartitionOptions.maximumPartitions)")
+        }
         if let gpusPerJob, gpusPerJob < 1 { throw ValidationError("--gpus-per-job must be at least 1") }
         if maxRisk != nil, estimates.estimates == .registry {
             throw ValidationError("--max-risk needs --estimates from history (history, sglang, ewma, …): est_time has no spread")

@@ -70,7 +70,9 @@ struct RunCommand: ParsableCommand {
     var runId: String?
 
     func validate() throws {
-        guard of >= 1 else { throw ValidationError("--of must be at least 1") }
+        guard (1...PartitionOptions.maximumPartitions).contains(of) else {
+            throw ValidationError("--of must be from 1 to \(PartitionOptions.maximumPartitions)")
+        }
         guard (0..<of).contains(partition) else { throw ValidationError("--partition must be in 0..<\(of)") }
         guard timeoutPerFile > 0, DurationLimit.accepts(timeoutPerFile) else {
             throw ValidationError("--timeout-per-file must be positive and at most \(Int(DurationLimit.maximumSeconds)) seconds (30 days)")

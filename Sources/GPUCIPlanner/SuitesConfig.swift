@@ -105,7 +105,7 @@ public struct SuitesConfig: Sendable, Hashable {
         init() {}
 
         init(_ map: YAMLMapping) throws(InputError) {
-            partitions = try map["partitions"]?.int(range: 1...100_000)
+            partitions = try map["partitions"]?.int(range: 1...PartitionOptions.maximumPartitions, what: "parallel jobs")
             runner = try map["runner"]?.string()
             timeoutMinutes = try map["timeoutMinutes"]?.int(range: 1...100_000)
             perFileTimeoutSeconds = try map["perFileTimeoutSeconds"]?.int(range: 1...100_000)

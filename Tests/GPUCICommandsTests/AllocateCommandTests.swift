@@ -150,3 +150,14 @@ struct AllocateCommandTests {
         #expect(throws: InputError.self) { try RunCommand.checkOutput(file + "/junit.xml") }
     }
 }
+
+/// Partition counts are bounded before any work (repro 27).
+@Suite struct PartitionBoundTests {
+    @Test func hugeCountsAreRefusedUpFront() throws {
+        for arguments in [["plan", "--partitions", "1000000"], ["plan", "show", "--suite", "s", "--partition", "0", "--of", "100000000"],
+                          ["plan", "recommend", "--max-partitions", "5000"]] {
+            #expect(throws: (any Error).self, "\(arguments)") { _ = try GPUCI.parseAsRoot(arguments) }
+        }
+        #expect(throws: Never.self) { _ = try GPUCI.parseAsRoot(["plan", "--partitions", "1024"]) }
+    }
+}

@@ -78,3 +78,11 @@ struct SuitesConfigTests {
         }
     }
 }
+
+@Suite struct SuitesConfigBoundTests {
+    @Test func aSuiteOfMoreThanTheMaximumPartitionsIsLocated() {
+        #expect {
+            _ = try SuitesConfig.parse("suites:\n  - {backend: cuda, suite: s, partitions: 5000}\n", file: "s.yaml")
+        } throws: { error in "\(error)".contains("s.yaml:2") && "\(error)".contains("from 1 to 1024") }
+    }
+}
