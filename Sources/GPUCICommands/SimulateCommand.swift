@@ -44,6 +44,9 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try SimulateRun.loadScenario(scenario)
+        for (option, output) in [("--trace", trace), ("--svg", svg), ("--html", html)] {
+            if let output { try AtomicFile.refuseOverwriting([parsed.file, scenario], with: output, option: option) }
+        }
         let topologies = topology.map(SimulateRun.list) ?? [parsed.topology]
         let evictions = try SimulateRun.list(eviction).map { name throws(InputError) -> EvictionPolicy in
             guard let policy = EvictionPolicy(rawValue: name) else {

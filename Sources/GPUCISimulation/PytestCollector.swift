@@ -224,6 +224,10 @@ public enum PytestCollector {
         return keywords
     }
 
+    /// The most items one test function may expand into (pytest itself has no limit; a suite
+    /// of that size is far past anything a GPU runner could run).
+    static let maximumItemsPerFunction = 10_000
+
     /// Items of one test function: its markers (own first), its parametrize expansion.
     private static func expand(_ function: PythonDefinition, prefix: String, inherited: [Mark],
                                file: String) throws(InputError) -> [TestItem] {
@@ -325,6 +329,14 @@ public enum PytestCollector {
             expansions.append(expansion)
         }
         let (uses, gateways) = bodyCalls(function.body.flatMap(\.tokenLists))
+        var product = 1
+        for expansion in expansions {
+            let (next, overflow) = product.multipliedReportingOverflow(by: max(expansion.count, 1))
+            guard !overflow, next <= maximumItemsPerFunction else {
+                throw fail("parametrize expands \(function.name) into more than \(maximumItemsPerFunction) items (\(expansions.map { "\($0.count)" }.joined(separator: " × "))), the importer's budget per test function")
+            }
+            product = next
+        }
         var combinations: [(params: [(String, ParamValue)], ids: [String])] = [([], [])]
         for expansion in expansions {
             var next: [(params: [(String, ParamValue)], ids: [String])] = []

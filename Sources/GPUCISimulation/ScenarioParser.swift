@@ -219,6 +219,9 @@ public enum ScenarioParser {
         return markers
     }
 
+    /// The most values (tuple items counted one by one) a parametrize marker may hold.
+    static let maximumParameterValues = 100_000
+
     private static func parseParametrize(_ node: YAMLNode) throws(InputError) -> ParametrizeMarker {
         var marker = ParametrizeMarker(argnames: "", values: [])
         var sawValues = false
@@ -226,7 +229,14 @@ public enum ScenarioParser {
             switch key {
             case "argnames": marker.argnames = try value.string(what: "argument names")
             case "values":
-                marker.values = try value.sequence(of: "parameter values").map(parseParamValue)
+                // YAML aliases let a few bytes name K² values: count before reading them.
+                let values = try value.sequence(of: "parameter values")
+                var scalars = 0
+                for item in values { scalars += item.node.sequence?.count ?? 1 }
+                guard scalars <= Self.maximumParameterValues else {
+                    throw value.error("parametrize values hold \(scalars) items (aliases expanded), more than the \(Self.maximumParameterValues) a marker may hold")
+                }
+                marker.values = try values.map(parseParamValue)
                 sawValues = true
             default: marker.indirect = try value.bool(what: "indirect")
             }

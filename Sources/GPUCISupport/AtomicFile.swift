@@ -63,6 +63,19 @@ public enum AtomicFile {
         }
     }
 
+    /// Throws when `output` names the same file as one of `inputs` (after links): writing it
+    /// would destroy what is being read. `option` names the output in the message.
+    public static func refuseOverwriting(_ inputs: [String], with output: String, option: String) throws(InputError) {
+        var target = stat()
+        guard stat(output, &target) == 0 else { return }
+        for input in inputs {
+            var source = stat()
+            if stat(input, &source) == 0, source.st_dev == target.st_dev, source.st_ino == target.st_ino {
+                throw InputError("\(option) names the input file \(input); choose another output", file: output)
+            }
+        }
+    }
+
     /// Writes `text` as UTF-8; see ``write(_:to:)``.
     public static func write(_ text: String, to path: String) throws(InputError) {
         try write(Data(text.utf8), to: path)

@@ -18,6 +18,15 @@ import Testing
         return path
     }
 
+    /// An output naming the scenario being read is refused, leaving it intact (repro 26).
+    @Test func anOutputThatIsTheInputIsRefused() throws {
+        let path = try Self.temporaryFile("clobber.yaml", "topology: 4x24GB\ntests:\n  - id: a.py::test_a\n    seconds: 5\n")
+        let before = try String(contentsOfFile: path, encoding: .utf8)
+        let run = try Self.gpuci(["simulate", path, "--svg", path])
+        #expect(run.status != 0 && run.stderr.contains("--svg names the input file"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
+    }
+
     @Test func benchmarksJobAsJSON() throws {
         let run = try Self.gpuci(["simulate", "gateway-benchmarks", "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -30,4 +30,37 @@ import Testing
         let scenario = try ScenarioParser.parse(text, file: "s.yaml")
         #expect(scenario.tests[0].seconds == 2_592_000)
     }
+
+    /// One anchored 400-tuple named 400 times: 160,000 values from a few kilobytes (repro 29).
+    @Test func aliasAmplificationIsRefusedBeforeItIsRead() {
+        let tuple = "[" + Array(repeating: "a", count: 400).joined(separator: ",") + "]"
+        let values = "[&v " + tuple + Array(repeating: ", *v", count: 399).joined() + "]"
+        let text = "topology: a10-4\ntests:\n  - id: t.py::T::test_a\n    markers: {model: llama-8b, parametrize: [{argnames: x, values: \(values)}]}\n"
+        #expect(text.utf8.count < 5000)
+        #expect {
+            _ = try ScenarioParser.parse(text, file: "bomb.yaml")
+        } throws: { error in
+            "\(error)".hasPrefix("bomb.yaml:4") && "\(error)".contains("160000 items")
+        }
+    }
+
+    /// Two stacked parametrize markers of 300 values: 90,000 items from 2 KB of Python (repro 24).
+    @Test func parametrizeProductsAreBudgeted() throws {
+        let values = "[" + (0..<300).map(String.init).joined(separator: ", ") + "]"
+        let source = """
+        import pytest
+
+        @pytest.mark.parametrize("a", \(values))
+        @pytest.mark.parametrize("b", \(values))
+        def test_p(a, b):
+            pass
+        """
+        #expect {
+            _ = try PytestCollectorTests.items(source)
+        } throws: { error in
+            "\(error)".contains("test_m.py:") && "\(error)".contains("more than 10000 items (300 × 300)")
+        }
+        let small = source.replacingOccurrences(of: "(\"b\", \(values))", with: "(\"b\", [1, 2])")
+        #expect(try PytestCollectorTests.items(small).count == 600)
+    }
 }
