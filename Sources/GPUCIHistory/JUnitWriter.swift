@@ -15,10 +15,10 @@ public enum JUnitWriter {
         let skipped = summary.results.filter(\.skipped).count
         let total = summary.results.reduce(0) { $0 + $1.seconds }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
-        xml += "  <testsuite name=\"\(escape(suite))\" tests=\"\(summary.results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(total))\">\n"
+        xml += "  <testsuite name=\"\(escape(suite, attribute: true))\" tests=\"\(summary.results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(total))\">\n"
         for result in summary.results {
             let className = result.file.hasSuffix(".py") ? String(result.file.dropLast(3)).replacingOccurrences(of: "/", with: ".") : result.file
-            xml += "    <testcase classname=\"\(escape(className))\" name=\"\(escape(result.file))\" file=\"\(escape(result.file))\" time=\"\(seconds(result.attempts.last?.attempt.seconds ?? 0))\""
+            xml += "    <testcase classname=\"\(escape(className, attribute: true))\" name=\"\(escape(result.file, attribute: true))\" file=\"\(escape(result.file, attribute: true))\" time=\"\(seconds(result.attempts.last?.attempt.seconds ?? 0))\""
             if result.passed {
                 xml += "/>\n"
                 continue
@@ -34,7 +34,7 @@ public enum JUnitWriter {
                     message = "exit status \(last.process.exitStatus ?? -1) (attempt \(last.attempt.attempt))"
                 }
                 let tail = last.process.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(outputLines).joined(separator: "\n")
-                xml += "      <failure message=\"\(escape(message))\">\(escape(tail))</failure>\n"
+                xml += "      <failure message=\"\(escape(message, attribute: true))\">\(escape(tail))</failure>\n"
             } else {
                 xml += "      <skipped message=\"not run: an earlier file failed\"/>\n"
             }
@@ -48,7 +48,10 @@ public enum JUnitWriter {
         String(format: "%.3f", value)
     }
 
-    static func escape(_ text: String) -> String {
+    /// Text for element content, or with `attribute` for an attribute value, where a raw tab,
+    /// newline or carriage return would be read back as a space (XML attribute normalization),
+    /// so they are written as character references.
+    static func escape(_ text: String, attribute: Bool = false) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -57,6 +60,9 @@ public enum JUnitWriter {
             case "<": escaped += "&lt;"
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
+            case "\n" where attribute: escaped += "&#10;"
+            case "\t" where attribute: escaped += "&#9;"
+            case "\r" where attribute: escaped += "&#13;"
             case "\n", "\t", "\r": escaped.unicodeScalars.append(scalar)
             default:
                 // XML 1.0 forbids most control characters even as references.

@@ -123,3 +123,15 @@ import Testing
         #expect(ran == 0)
     }
 }
+
+/// A newline in a file name survives gpuci's own JUnit report (repro 19a).
+@Suite struct JUnitAttributeTests {
+    @Test func controlCharactersInAttributesAreReferences() throws {
+        let name = "test/registered/test\nnew\tline.py"
+        #expect(JUnitWriter.escape(name, attribute: true) == "test/registered/test&#10;new&#9;line.py")
+        #expect(JUnitWriter.escape("a\nb") == "a\nb")
+        let xml = "<testsuite name=\"s\"><testcase classname=\"c\" name=\"\(JUnitWriter.escape(name, attribute: true))\" file=\"\(JUnitWriter.escape(name, attribute: true))\" time=\"1.5\"/></testsuite>"
+        let attempts = try JUnitReader.read(data: Data(xml.utf8), source: "out.xml", backend: "cpu")
+        #expect(attempts.map(\.file) == [name])
+    }
+}
