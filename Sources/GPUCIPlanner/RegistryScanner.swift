@@ -67,16 +67,11 @@ public enum RegistryScanner {
     /// The `.py` files under `folder` (paths relative to it), hidden names skipped like Python's
     /// `glob`, in byte order of the path.
     static func pythonFiles(under folder: URL) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return [] }
-        var files: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            let components = relative.split(separator: "/")
-            guard let name = components.last, !components.contains(where: { $0.hasPrefix(".") }) else { continue }
-            guard name.hasSuffix(".py"), !exemptFileNames.contains(String(name)) else { continue }
-            guard !isDirectory(folder.appendingPathComponent(relative)) else { continue }
-            files.append(relative)
-        }
-        return files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // Symbolic links to folders are followed, as sglang's recursive glob does (a symlinked
+        // `registered/` is common in monorepos); each folder is entered once, so loops end.
+        DirectoryWalk.files(under: folder.path) { name in
+            name.hasSuffix(".py") && !exemptFileNames.contains(name)
+        }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     private static func isDirectory(_ url: URL) -> Bool {

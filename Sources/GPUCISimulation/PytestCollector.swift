@@ -38,20 +38,9 @@ public enum PytestCollector {
 
     /// Test files under `directory`, entries in name order, recursing into subdirectories where they sort.
     static func walk(_ directory: String) -> [String] {
-        let fileManager = FileManager.default
-        guard let names = try? fileManager.contentsOfDirectory(atPath: directory) else { return [] }
-        var files: [String] = []
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let path = directory + "/" + name
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                if !skippedDirectories.contains(name), !name.hasSuffix(".egg") { files += walk(path) }
-            } else if name.hasSuffix(".py"), name.hasPrefix("test_") || name.hasSuffix("_test.py") {
-                files.append(path)
-            }
-        }
-        return files
+        DirectoryWalk.files(under: directory, descend: { !skippedDirectories.contains($0) && !$0.hasSuffix(".egg") }) { name in
+            name.hasSuffix(".py") && (name.hasPrefix("test_") || name.hasSuffix("_test.py"))
+        }.map { directory + "/" + $0 }
     }
 
     /// The nearest ancestor of the arguments' common directory holding a pytest configuration file,

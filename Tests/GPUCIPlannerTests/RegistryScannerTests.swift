@@ -88,3 +88,24 @@ struct RegistryScannerTests {
         #expect(throws: InputError.self) { try RegistryScanner.scan(directory: root.path) }
     }
 }
+
+/// Symbolic links in trees: followed like sglang's recursive glob, loops entered once (repros 23, 25).
+@Suite struct SymlinkedTreeTests {
+    @Test func aSymlinkedRegisteredFolderScansAndLoopsEnd() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-links-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = folder.appendingPathComponent("real/registered")
+        try FileManager.default.createDirectory(at: real.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "register_cuda_ci(est_time=5, suite=\"s\")\n".write(to: real.appendingPathComponent("test_a.py"), atomically: true, encoding: .utf8)
+        try "register_cuda_ci(est_time=7, suite=\"s\")\n".write(to: real.appendingPathComponent("sub/test_b.py"), atomically: true, encoding: .utf8)
+        // Two loops: sub/up → .., sub/again → .
+        try FileManager.default.createSymbolicLink(atPath: real.appendingPathComponent("sub/up").path, withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: real.appendingPathComponent("sub/again").path, withDestinationPath: ".")
+        let repo = folder.appendingPathComponent("repo/test")
+        try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repo.appendingPathComponent("registered").path, withDestinationPath: real.path)
+        let scan = try RegistryScanner.scan(directory: folder.appendingPathComponent("repo").path)
+        #expect(scan.problems.isEmpty)
+        #expect(scan.registrations.map(\.file) == ["test/registered/sub/test_b.py", "test/registered/test_a.py"])
+    }
+}
