@@ -17,6 +17,7 @@ public enum JUnitReader {
     /// Parses `data`; `source` names the file in errors.
     public static func read(data: Data, source: String, backend: String, suite: String? = nil,
                             runID: String? = nil) throws(InputError) -> [Attempt] {
+        try XMLSafety.requireUTF8(data, file: source)
         let parser = XMLParser(data: data)
         let collector = JUnitCollector(source: source)
         parser.delegate = collector

@@ -135,3 +135,12 @@ import Testing
         #expect(attempts.map(\.file) == [name])
     }
 }
+
+/// Five bytes that trapped Foundation's XML parser (repro 07).
+@Suite struct JUnitEncodingTests {
+    @Test func anInvalidUTF8JUnitIsLocated() {
+        #expect {
+            _ = try JUnitReader.read(data: Data([0x3C, 0xE2, 0x6A, 0x65, 0x63]), source: "junit.xml", backend: "cuda")
+        } throws: { error in "\(error)".hasPrefix("junit.xml:1:2:") && "\(error)".contains("not UTF-8") }
+    }
+}

@@ -9,6 +9,8 @@ import GPUCISupport
 enum XMLWellFormedness {
     static func check(_ data: Data, file: String) throws(InputError) {
         guard !data.isEmpty else { throw InputError("the file is empty (expected hwloc XML)", file: file) }
+        try XMLSafety.requireUTF8(data, file: file)
+        try XMLSafety.requireHwlocDoctype(data, file: file)
         let parser = XMLParser(data: data)
         let delegate = RootRecorder()
         parser.delegate = delegate

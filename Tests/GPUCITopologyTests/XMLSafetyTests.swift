@@ -1,0 +1,39 @@
+import Foundation
+import GPUCISupport
+import Testing
+@testable import GPUCITopology
+
+/// XML that crashed Foundation's parser or libhwloc gets a located error first (repros 07, 12).
+@Suite struct XMLSafetyTests {
+    static func load(_ bytes: [UInt8]) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-xml-\(UUID().uuidString).xml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        do {
+            _ = try HwlocTopology(xmlFile: path)
+            return "loaded"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func anInvalidUTF8ByteIsLocated() {
+        let text = Self.load([0x3C, 0xE2, 0x6A, 0x65, 0x63])
+        #expect(text.contains(":1:2:") && text.contains("not UTF-8"))
+        let later = Self.load(Array("<topology version=\"2.0\">\n<object type=\"Machine\" name=\"".utf8) + [0xFF] + Array("\"/></topology>".utf8))
+        #expect(later.contains(":2:") && later.contains("not UTF-8"))
+    }
+
+    @Test(arguments: ["<!DOCTYPE topology>", "<!DOCTYPE topology [<!ELEMENT topology ANY>]>", "<!DOCTYPE topology PUBLIC \"x\" \"y\">",
+                      "<!DOCTYPE topology SYSTEM \"hwloc.dtd\" [<!ENTITY a \"b\">]>"])
+    func documentTypesLibhwlocCannotTakeAreRefused(doctype: String) {
+        let text = Self.load(Array("\(doctype)\n<topology version=\"2.0\"/>\n".utf8))
+        #expect(text.contains(":1:") && (text.contains("<!DOCTYPE topology SYSTEM") || text.contains("entity")), "\(text)")
+    }
+
+    @Test func hwlocsOwnDoctypePasses() throws {
+        let data = Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE topology SYSTEM \"hwloc2.dtd\">\n<topology version=\"2.0\"/>\n".utf8)
+        try XMLSafety.requireHwlocDoctype(data, file: "ok.xml")
+        try XMLSafety.requireUTF8(data, file: "ok.xml")
+    }
+}
