@@ -104,6 +104,8 @@ struct RunCommand: ParsableCommand {
                       fallbacks: fallbacks.filter { SuiteKey($0) == key && $0.isEnabled }.map(\.file))
 
         let history = try database.open(create: true)
+        let token = UUID().uuidString.lowercased()
+        try history.registerRecordingRun(token: token, description: "gpuci run \(backend)/\(suite) partition \(partition + 1)/\(of) (\(token))")
         ProcessGroupRunner.forwardTerminationSignals()
         let runner = PartitionRunner(configuration: PartitionRunner.Configuration(
             root: try RegistryRoot(path: HistorySourceTree.testFolder(registry)), python: python,
@@ -117,7 +119,7 @@ struct RunCommand: ParsableCommand {
         }
         output.summary(summary, estimates: estimate)
         if let junit {
-            try AtomicFile.write(JUnitWriter.document(summary, suite: suite), to: junit)
+            try AtomicFile.write(JUnitWriter.document(summary, suite: suite, recordedAs: token), to: junit)
         }
         if !summary.passed { throw ExitCode(1) }
     }

@@ -131,6 +131,11 @@ public final class HistoryDatabase: Sendable {
                     results.append(IngestResult(source: file.source, added: 0, duplicateOf: earlier))
                     continue
                 }
+                if let token = file.recordedBy, let run = try String.fetchOne(
+                    db, sql: "SELECT source FROM ingests WHERE hash = ?", arguments: [Self.recordingHash(token)]) {
+                    results.append(IngestResult(source: file.source, added: 0, duplicateOf: run))
+                    continue
+                }
                 for run in file.records.runs { try Self.merge(run, source: file.source, db: db) }
                 var added = file.attempts
                 var jobsAdded = 0, jobsKnown = 0
@@ -154,6 +159,17 @@ public final class HistoryDatabase: Sendable {
             return results
         }
     }
+
+    /// Marks `token` as a `gpuci run` that records its attempts here, so that ingesting the JUnit
+    /// report it writes (which carries the token) adds nothing a second time.
+    public func registerRecordingRun(token: String, description: String) throws(InputError) {
+        try write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO ingests (hash, source, format, attempts) VALUES (?, ?, 'gpuci-run', 0)",
+                           arguments: [Self.recordingHash(token), description])
+        }
+    }
+
+    static func recordingHash(_ token: String) -> String { "gpuci-run:" + token }
 
     /// Inserts `run`, or checks it against the stored one: fields both know must agree; fields
     /// only the new record knows are filled in (a log names just the id, the run file the rest).

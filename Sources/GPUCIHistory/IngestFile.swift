@@ -26,6 +26,8 @@ public struct IngestFile: Sendable, Hashable {
     public var attempts: [Attempt]
     /// The runs and jobs it describes (CI run files and logs), their attempts inside the jobs.
     public var records: RunRecords
+    /// For a report `gpuci run` wrote: the token under which that run recorded its attempts.
+    public var recordedBy: String?
 
     /// Creates a parsed file; ``parse(data:source:backend:suite:runID:job:)`` is the usual way.
     public init(source: String, contentHash: String, format: Format, attempts: [Attempt],
@@ -67,8 +69,10 @@ public struct IngestFile: Sendable, Hashable {
             guard let backend, !backend.isEmpty else {
                 throw InputError("JUnit XML does not say which backend it ran on; pass --backend", file: source)
             }
-            let attempts = try JUnitReader.read(data: data, source: source, backend: backend, suite: suite, runID: runID)
-            return IngestFile(source: source, contentHash: hash, format: .junit, attempts: attempts)
+            let report = try JUnitReader.report(data: data, source: source, backend: backend, suite: suite, runID: runID)
+            var file = IngestFile(source: source, contentHash: hash, format: .junit, attempts: report.attempts)
+            file.recordedBy = report.recordedBy
+            return file
         }
         if firstByte == UInt8(ascii: "{"), let root = try? JSONSerialization.jsonObject(with: data),
            CIStatsRunReader.looksLikeRun(root) {

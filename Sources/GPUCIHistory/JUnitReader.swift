@@ -17,6 +17,16 @@ public enum JUnitReader {
     /// Parses `data`; `source` names the file in errors.
     public static func read(data: Data, source: String, backend: String, suite: String? = nil,
                             runID: String? = nil) throws(InputError) -> [Attempt] {
+        try report(data: data, source: source, backend: backend, suite: suite, runID: runID).attempts
+    }
+
+    /// The property by which `gpuci run` marks a report whose attempts it recorded itself.
+    public static let recordedProperty = "gpuci.recorded"
+
+    /// ``read(data:source:backend:suite:runID:)`` and the ``recordedProperty`` value, when the
+    /// report carries one.
+    public static func report(data: Data, source: String, backend: String, suite: String? = nil,
+                              runID: String? = nil) throws(InputError) -> (attempts: [Attempt], recordedBy: String?) {
         try XMLSafety.requireUTF8(data, file: source)
         let parser = XMLParser(data: data)
         let collector = JUnitCollector(source: source)
@@ -31,10 +41,11 @@ public enum JUnitReader {
         guard collector.sawRoot else {
             throw InputError("expected a <testsuites> or <testsuite> root element", file: source, line: 1)
         }
-        return collector.files.map { entry in
+        let attempts = collector.files.map { entry in
             Attempt(file: entry.file, backend: backend, suite: suite, startedAt: entry.startedAt,
                     seconds: entry.seconds, outcome: entry.failed ? .failed : .passed, runID: runID)
         }.filter { attempt in collector.ranFiles.contains(attempt.file) }
+        return (attempts, collector.recordedBy)
     }
 
     /// The test file named by a `classname` such as `a.b.test_x.TestY`, or `nil` when none is left.
@@ -60,6 +71,7 @@ private final class JUnitCollector: NSObject, XMLParserDelegate {
     var sawRoot = false
     var files: [FileEntry] = []
     var ranFiles: Set<String> = []
+    var recordedBy: String?
     private var indexOfFile: [String: Int] = [:]
     private var stack: [String] = []
     private var suiteTimestamps: [String?] = []
@@ -92,6 +104,10 @@ private final class JUnitCollector: NSObject, XMLParserDelegate {
                 return fail(parser, "expected an ISO-8601 time, found \"\(timestamp)\"", key: "testsuite.timestamp")
             }
             suiteTimestamps.append(timestamp.flatMap(Timestamp.normalized) ?? suiteTimestamps.last ?? nil)
+        case "property":
+            if parent == "properties", attributes["name"] == JUnitReader.recordedProperty, let value = attributes["value"], !value.isEmpty {
+                recordedBy = value
+            }
         case "testcase":
             guard parent == "testsuite" else { return fail(parser, "<testcase> outside a <testsuite>") }
             guard let timeText = attributes["time"] else {

@@ -9,13 +9,18 @@ public enum JUnitWriter {
     /// Lines of output kept in a `failure` element.
     public static let outputLines = 50
 
-    /// The document for `summary`; `suite` names the `testsuite`.
-    public static func document(_ summary: RunSummary, suite: String) -> String {
+    /// The document for `summary`; `suite` names the `testsuite`. `recordedAs`, when given, is the
+    /// token under which the run recorded its attempts (``JUnitReader/recordedProperty``), so that
+    /// ingesting this report into the same database adds nothing twice.
+    public static func document(_ summary: RunSummary, suite: String, recordedAs token: String? = nil) -> String {
         let failures = summary.results.filter { !$0.passed && !$0.skipped }.count
         let skipped = summary.results.filter(\.skipped).count
         let total = summary.results.reduce(0) { $0 + $1.seconds }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
         xml += "  <testsuite name=\"\(escape(suite, attribute: true))\" tests=\"\(summary.results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(total))\">\n"
+        if let token {
+            xml += "    <properties>\n      <property name=\"\(JUnitReader.recordedProperty)\" value=\"\(escape(token, attribute: true))\"/>\n    </properties>\n"
+        }
         for result in summary.results {
             let className = result.file.hasSuffix(".py") ? String(result.file.dropLast(3)).replacingOccurrences(of: "/", with: ".") : result.file
             xml += "    <testcase classname=\"\(escape(className, attribute: true))\" name=\"\(escape(result.file, attribute: true))\" file=\"\(escape(result.file, attribute: true))\" time=\"\(seconds(result.attempts.last?.attempt.seconds ?? 0))\""

@@ -86,3 +86,27 @@ import Testing
         try check.close()
     }
 }
+
+/// Ingesting the report `gpuci run` wrote into the database it recorded to adds nothing twice (repro 19b).
+@Suite struct RecordedRunReportTests {
+    static let report = """
+        <testsuites><testsuite name="s"><properties><property name="gpuci.recorded" value="tok-1"/></properties>
+        <testcase classname="test.registered.test_a" name="test/registered/test_a.py" file="test/registered/test_a.py" time="2.5"/>
+        </testsuite></testsuites>
+        """
+
+    @Test func theRunsOwnReportIsNotCountedTwice() throws {
+        let folder = try DatabaseOwnershipTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try IngestFile.parse(data: Data(Self.report.utf8), source: "junit.xml", backend: "cpu")
+        #expect(file.recordedBy == "tok-1" && file.attempts.count == 1)
+        let same = try HistoryDatabase(path: folder.appendingPathComponent("run.sqlite").path)
+        try same.registerRecordingRun(token: "tok-1", description: "gpuci run cpu/s")
+        let result = try #require(try same.ingest([file]).first)
+        #expect(result.added == 0 && result.duplicateOf == "gpuci run cpu/s")
+        #expect(try same.attemptCount() == 0)
+        // Another database (a central history) takes the attempts.
+        let central = try HistoryDatabase(path: folder.appendingPathComponent("central.sqlite").path)
+        #expect(try central.ingest([file]).first?.added == 1)
+    }
+}
