@@ -96,7 +96,7 @@ struct TopologyCommand: ParsableCommand {
         func run() throws {
             let hwloc = try HwlocTopology.live()
             if let exportXML { try hwloc.exportXML(to: exportXML) }
-            let topology = hwloc.topology(name: "this-machine")
+            let topology = try hwloc.topology(name: "this-machine")
             switch format {
             case .json:
                 print(try JSONOutput.string(topology))

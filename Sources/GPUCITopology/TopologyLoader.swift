@@ -18,7 +18,7 @@ public enum TopologyLoader {
             return try loadDeclared(path: reference).topology
         }
         if lower.hasSuffix(".xml") {
-            return try HwlocTopology(xmlFile: reference).topology(name: Self.stem(reference))
+            return try HwlocTopology(xmlFile: reference).topology(name: Self.stem(reference), file: reference)
         }
         if let inline = try InlineTopology.parse(reference) { return inline }
         return try shipped(reference).topology

@@ -97,7 +97,7 @@ func expectWellFormed(_ t: Topology) {
                 let hwloc = try HwlocTopology(xmlText: damaged, label: "damaged.xml")
                 let thisSystem = hwloc.isThisSystem
                 #expect(!thisSystem)
-                expectWellFormed(hwloc.topology(name: "damaged"))
+                expectWellFormed(try hwloc.topology(name: "damaged"))
             } catch {
                 rejected += 1
                 #expect(error.location?.file == "damaged.xml")

@@ -52,7 +52,7 @@ import Testing
         let thisSystem = live.isThisSystem
         #expect(thisSystem)
         let numaCount = live.count(.numaNode)
-        let discovered = live.topology(name: "live")
+        let discovered = try live.topology(name: "live")
         #expect(discovered.source == .hwlocLive)
 
         let xml = try Self.lstopoXML()
@@ -86,7 +86,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let live = try HwlocTopology.live()
         try live.exportXML(to: path)
-        let discovered = live.topology(name: "x")
+        let discovered = try live.topology(name: "x")
         let reloaded = try TopologyLoader.load(path)
         #expect(reloaded.source == .hwlocXML)
         #expect(reloaded.devices == discovered.devices && reloaded.nics == discovered.nics)

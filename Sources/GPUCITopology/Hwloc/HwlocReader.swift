@@ -1,3 +1,4 @@
+import GPUCISupport
 /// Reads gpuci's ``Topology`` out of a loaded hwloc topology.
 ///
 /// - Devices: one per accelerator PCI function (see ``AcceleratorCatalog``), however many OS
@@ -10,23 +11,30 @@
 struct HwlocReader {
     let topology: OpaquePointer
 
-    func read(name: String, source: TopologySource) -> Topology {
+    /// The most accelerators a capture may hold: the link matrix is N² (as for inline specs).
+    static let maximumAccelerators = InlineTopology.maxDevices
+
+    func read(name: String, source: TopologySource, file: String) throws(InputError) -> Topology {
         let numaObjects = HwlocTopology.objects(topology, .numaNode)
         var numaByOSIndex: [Int: Int] = [:]
         for node in numaObjects { numaByOSIndex[node.osIndex] = node.logicalIndex }
         let numaNodes = readNUMANodes(numaObjects)
         let accelerators = findAccelerators()
+        guard accelerators.count <= Self.maximumAccelerators else {
+            throw InputError("the topology has \(accelerators.count) accelerators; gpuci reads at most \(Self.maximumAccelerators) (every pair gets a link)", file: file)
+        }
         let devices = accelerators.enumerated().map { index, accelerator in
             Device(index: index, kind: accelerator.kind, vendor: accelerator.vendor, model: accelerator.model,
                    memoryMiB: accelerator.memoryMiB, numaNode: numaNode(of: accelerator.anchor, numaByOSIndex),
                    pciBusID: accelerator.pci?.address.description,
                    cpuAffinity: HwlocTopology.nonIOAncestor(topology, accelerator.anchor)?.cpusetList)
         }
-        var links = accelerators.indices.map { a in
-            accelerators.indices.map { b in a == b ? Link.selfLink : pciLink(accelerators[a].anchor, accelerators[b].anchor) }
+        let paths = accelerators.map { pciPath($0.anchor) }
+        var links = paths.indices.map { a in
+            paths.indices.map { b in a == b ? Link.selfLink : Self.link(paths[a], paths[b]) }
         }
         applyFabricMatrices(to: &links, accelerators: accelerators, devices: devices)
-        let nics = readNICs(accelerators: accelerators, numaByOSIndex)
+        let nics = readNICs(paths: paths, numaByOSIndex)
         return Topology(name: name, source: source, devices: devices, numaNodes: numaNodes, nics: nics, links: links)
     }
 
@@ -95,31 +103,46 @@ struct HwlocReader {
 
     // MARK: Links
 
+    /// An object's place for link labels: its ancestors root first (gp indexes and what each is),
+    /// and the NUMA nodes of its first non-I/O ancestor. Built once per device, so a link is a
+    /// walk down two arrays, not two hashed ancestor chains per pair.
+    struct PCIPath {
+        enum Kind { case hostBridge, bridge, io, other }
+        var ids: [UInt64]
+        var kinds: [Kind]
+        var nodes: [Int]
+    }
+
+    func pciPath(_ object: HwlocObject) -> PCIPath {
+        var ids: [UInt64] = [], kinds: [PCIPath.Kind] = []
+        var current: HwlocObject? = object
+        while let node = current {
+            ids.append(node.gpIndex)
+            kinds.append(node.isHostBridge ? .hostBridge : node.isBridge ? .bridge : node.isIO ? .io : .other)
+            current = node.parent
+        }
+        return PCIPath(ids: ids.reversed(), kinds: kinds.reversed(),
+                       nodes: HwlocTopology.nonIOAncestor(topology, object)?.nodesetIndices ?? [])
+    }
+
     /// The `nvidia-smi topo` label for the PCI path between two objects.
     func pciLink(_ a: HwlocObject, _ b: HwlocObject) -> Link {
-        var positionInA: [UInt64: Int] = [:]
-        var current: HwlocObject? = a
-        var position = 0
-        while let object = current {
-            positionInA[object.gpIndex] = position
-            position += 1
-            current = object.parent
+        Self.link(pciPath(a), pciPath(b))
+    }
+
+    /// The label from the lowest common ancestor of two paths (the last shared entry root first).
+    static func link(_ a: PCIPath, _ b: PCIPath) -> Link {
+        var shared = -1
+        let limit = min(a.ids.count, b.ids.count)
+        while shared + 1 < limit, a.ids[shared + 1] == b.ids[shared + 1] { shared += 1 }
+        guard shared >= 0 else { return .sys }
+        let hopsA = a.ids.count - 1 - shared, hopsB = b.ids.count - 1 - shared
+        switch a.kinds[shared] {
+        case .hostBridge: return .phb
+        case .bridge: return hopsA - 1 <= 1 && hopsB - 1 <= 1 ? .pix : .pxb
+        case .io: return .pix
+        case .other: return !a.nodes.isEmpty && a.nodes == b.nodes ? .node : .sys
         }
-        var hopsB = 0
-        current = b
-        while let object = current {
-            if let hopsA = positionInA[object.gpIndex] {
-                if object.isHostBridge { return .phb }
-                if object.isBridge { return hopsA - 1 <= 1 && hopsB - 1 <= 1 ? .pix : .pxb }
-                if object.isIO { return .pix }
-                let nodesA = HwlocTopology.nonIOAncestor(topology, a)?.nodesetIndices ?? []
-                let nodesB = HwlocTopology.nonIOAncestor(topology, b)?.nodesetIndices ?? []
-                return !nodesA.isEmpty && nodesA == nodesB ? .node : .sys
-            }
-            hopsB += 1
-            current = object.parent
-        }
-        return .sys
     }
 
     private func applyFabricMatrices(to links: inout [[Link]], accelerators: [HwlocAccelerator], devices: [Device]) {
@@ -177,7 +200,7 @@ struct HwlocReader {
         }
     }
 
-    private func readNICs(accelerators: [HwlocAccelerator], _ numaByOSIndex: [Int: Int]) -> [NIC] {
+    private func readNICs(paths: [PCIPath], _ numaByOSIndex: [Int: Int]) -> [NIC] {
         var nics: [(key: String, nic: NIC)] = []
         for object in HwlocTopology.osDevices(topology) {
             let type = object.osDeviceType
@@ -189,7 +212,8 @@ struct HwlocReader {
             }
             let states = object.infos.filter { $0.key.hasPrefix("Port") && $0.key.hasSuffix("State") }.map(\.value)
             let place = parent.flatMap { $0.isPCIDevice ? $0 : nil } ?? object
-            let deviceLinks = accelerators.map { pciLink($0.anchor, place) }
+            let placePath = pciPath(place)
+            let deviceLinks = paths.map { Self.link($0, placePath) }
             let nic = NIC(name: name, rdma: type == .openFabrics, rateGbps: nil,
                           numaNode: numaNode(of: object, numaByOSIndex), pciBusID: place.pci?.address.description,
                           portActive: states.isEmpty ? nil : states.contains("4"), deviceLinks: deviceLinks)

@@ -114,8 +114,10 @@ public struct HwlocTopology: ~Copyable {
     }
 
     /// Converts to gpuci's model; see ``HwlocReader`` for the rules.
-    public func topology(name: String) -> Topology {
-        HwlocReader(topology: handle).read(name: name, source: source)
+    ///
+    /// - Throws: `InputError` naming `file` when it holds more than 4,096 accelerators.
+    public func topology(name: String, file: String? = nil) throws(InputError) -> Topology {
+        try HwlocReader(topology: handle).read(name: name, source: source, file: file ?? name)
     }
 
     // MARK: Internal wrappers over the C calls the reader needs.
