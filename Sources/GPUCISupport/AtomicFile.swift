@@ -29,6 +29,10 @@ public enum AtomicFile {
             return
         }
         let directory = target.deletingLastPathComponent()
+        var folder = stat()
+        guard stat(directory.path, &folder) == 0, folder.st_mode & S_IFMT == S_IFDIR else {
+            throw InputError("cannot write: the folder \(directory.path) does not exist", file: path)
+        }
         removeStaleTemporaries(of: target)
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         do {

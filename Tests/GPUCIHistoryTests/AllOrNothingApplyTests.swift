@@ -67,4 +67,10 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
     }
+
+    @Test func aMissingOutputFolderIsNamed() {
+        #expect {
+            try AtomicFile.write("x", to: "no/such/dir/x.svg")
+        } throws: { "\($0)".contains("x.svg") && "\($0)".contains("folder") && "\($0)".contains("does not exist") }
+    }
 }

@@ -36,4 +36,10 @@ import Testing
         try XMLSafety.requireHwlocDoctype(data, file: "ok.xml")
         try XMLSafety.requireUTF8(data, file: "ok.xml")
     }
+
+    /// libhwloc refuses a capture with errno 0 or EINVAL; the message says what it needs (repro 28).
+    @Test func refusalsSayWhatACaptureNeeds() {
+        let text = Self.load(Array("<topology version=\"2.0\"/>\n".utf8))
+        #expect(text.contains("needs a Machine object with at least one PU") && !text.hasSuffix("Success"))
+    }
 }

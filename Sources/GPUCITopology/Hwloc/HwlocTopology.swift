@@ -76,9 +76,16 @@ public struct HwlocTopology: ~Copyable {
             hwloc_topology_destroy(topology)
             throw InputError("hwloc refused to keep I/O devices", file: label)
         }
+        errno = 0
         if hwloc_topology_load(topology) != 0 {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             hwloc_topology_destroy(topology)
+            // libhwloc's XML importer sets no errno for a structure it refuses (and EINVAL for
+            // most others): say what a loadable capture needs instead of "Success".
+            let needs = "a Machine object with at least one PU (and, from hwloc 2.0, a NUMA node), as `lstopo --of xml` writes"
+            let reason = code == 0 ? "libhwloc gave no reason; it needs \(needs)"
+                : code == EINVAL ? "libhwloc refused its content (\(String(cString: strerror(code)))); it needs \(needs)"
+                : String(cString: strerror(code))
             throw InputError("hwloc could not load the topology: \(reason)", file: label)
         }
         if configure != nil, hwloc_topology_is_thissystem(topology) != 0 {
