@@ -135,7 +135,8 @@ public enum CIRunSimulator {
             jobGroup[index] = group
         }
         var limit = [Int](repeating: Int.max, count: siblings.count)
-        for (group, value) in spec.maxParallel {
+        for group in spec.maxParallel.keys.sorted() {
+            let value = spec.maxParallel[group]!
             guard value >= 1 else { throw FleetError("max-parallel of '\(group)' must be at least 1, found \(value)") }
             if let index = groupIndex[group] { limit[index] = value }
         }

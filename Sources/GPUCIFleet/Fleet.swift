@@ -45,7 +45,7 @@ public struct Fleet: Sendable, Hashable, Codable {
         func rescaled(_ load: Double, from old: Int) -> Double {
             guard runners > 0 else { return 0 }
             let busy = (load * Double(old)).rounded()
-            return min(0.99, busy / Double(runners))
+            return min(RunnerPool.maximumLoad, busy / Double(runners))
         }
         if let index = copy.pools.firstIndex(where: { $0.label == label }) {
             let old = copy.pools[index].runners
@@ -89,6 +89,9 @@ public struct RunnerPool: Sendable, Hashable, Codable {
         self.dispatchSeconds = dispatchSeconds
         self.backgroundLoad = backgroundLoad
     }
+
+    /// The largest background load a pool may have: below 1, so a pool is never all busy.
+    public static let maximumLoad = 0.9999
 
     /// The runners left to the simulated run: `runners − round(load · runners)`, at least one
     /// when the pool has any.

@@ -44,7 +44,7 @@ public enum FleetFile {
             let count = try fields.required("count", hint: "runners with this label").int(range: 0...100_000, what: "runners")
             let gpus = try fields["gpus"]?.int(range: 1...1024, what: "GPUs per runner")
             let dispatch = try fields["dispatchSeconds"]?.double(range: 0...DurationLimit.maximumSeconds, what: "seconds") ?? 0
-            let load = try fields["backgroundLoad"]?.double(range: 0...0.99, what: "the busy share of the pool") ?? 0
+            let load = try fields["backgroundLoad"]?.double(range: 0...RunnerPool.maximumLoad, what: "the busy share of the pool") ?? 0
             let cost = try fields["hourlyCost"]?.double(range: 0...1_000_000, what: "cost per runner-hour")
             pools.append(RunnerPool(label: label, runners: count, gpusPerRunner: gpus, hourlyCost: cost,
                                     dispatchSeconds: dispatch, backgroundLoad: load))
@@ -61,7 +61,7 @@ public enum FleetFile {
                 guard pools.contains(where: { $0.label == label }) else {
                     throw value.error("window \(String(format: "%02d-%02d", from, to)) names label '\(label)', which `runners` does not list")
                 }
-                loads[label] = try value.double(range: 0...0.99, what: "the busy share of the pool")
+                loads[label] = try value.double(range: 0...RunnerPool.maximumLoad, what: "the busy share of the pool")
             }
             windows.append(LoadWindow(fromHour: from, toHour: to, backgroundLoad: loads))
         }
@@ -98,8 +98,9 @@ public enum FleetFile {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Whole numbers without a fraction, others in Swift's shortest form that reads back exactly.
     static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.4g", value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     /// Double-quoted when plain YAML would read the text as something else.
@@ -108,7 +109,18 @@ public enum FleetFile {
             && !(text.first.map { $0.isNumber || $0 == "-" || $0 == "." } ?? true)
             && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
         guard !plain else { return text }
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            case "\t": escaped += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                escaped += String(format: "\\u%04X", scalar.value)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
         return "\"\(escaped)\""
     }
 }

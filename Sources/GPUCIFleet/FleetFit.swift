@@ -76,7 +76,7 @@ public struct FleetFit: Sendable, Hashable, Codable {
         for label in byLabel.keys.sorted() {
             let all = byLabel[label]!
             let observed = all.map(maximumConcurrency).max() ?? 1
-            let dispatch = max(0, RobustStatistics.median(all.map { $0.map(\.startSeconds).min()! }) ?? 0)
+            let dispatch = max(0, RobustStatistics.median(all.map { $0.map(\.startSeconds).min()! }) ?? 0).rounded()
             let base = perRun(label, in: outside)
             let perRun = base.isEmpty ? all : base
             let best = bestAvailable(perRun, label: label, observed: observed, dispatch: dispatch)

@@ -30,7 +30,9 @@ extension FleetPlanner {
             let files = Set(passed.filter { $0.suite == key.suite && $0.backend == key.backend }.map(\.file))
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             guard !files.isEmpty else { continue }
-            let current = max(suiteJobs.count, (suiteJobs.compactMap(\.partition).max() ?? 0) + 1)
+            // The partition indexes, not the job rows: a re-run shard is a second row of one partition.
+            let indexes = suiteJobs.compactMap(\.partition)
+            let current = indexes.max().map { $0 + 1 } ?? Set(suiteJobs.compactMap(\.name)).count
             let estimates = files.map { file in
                 let fileKey = DurationHistory.Key(file: file, suite: key.suite, backend: key.backend)
                 return model.estimate(fileKey, estTime: estTime(fileKey) ?? 0)

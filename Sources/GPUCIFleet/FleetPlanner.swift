@@ -55,6 +55,11 @@ public enum FleetPlanner {
         case timeToGreen
         /// Runner-minutes, keeping the predicted p50 time-to-green within the target seconds.
         case runnerMinutes(targetSeconds: Double)
+
+        var target: Double? {
+            if case let .runnerMinutes(target) = self { return target }
+            return nil
+        }
     }
 
     /// One suite's line of a plan.
@@ -205,6 +210,10 @@ public enum FleetPlanner {
         if case let .runnerMinutes(target) = objective {
             unreachable = best.p50TimeToGreenSeconds > target
             if !unreachable { try descend(target: target) }
+        }
+        // Descent can stall away from an allowed current plan that is better under the objective.
+        if currentEvaluation.withinRisk, better(currentEvaluation, than: best, target: unreachable ? nil : objective.target) {
+            best = currentEvaluation
         }
         return Recommendation(current: currentEvaluation, recommended: best, targetUnreachable: unreachable, evaluations: evaluations)
     }

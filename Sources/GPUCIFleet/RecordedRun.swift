@@ -33,14 +33,15 @@ public struct RecordedRun: Sendable, Hashable {
     /// creates them).
     public var firstAttempt: [Job]
     /// The jobs of later attempts, in batches: each batch began after the run had been idle
-    /// (no recorded job running) for at least the re-run gap.
+    /// (no recorded job running) for longer than the re-run gap.
     public var reruns: [[Job]]
     /// Jobs that could not be placed: no label, no start or end, or an end before the start.
     public var skippedJobs: Int
 
-    /// The hour of day (UTC) of `started_at`: which load window the run meets.
+    /// The hour of day (UTC) the first attempt began (the origin, not a re-run's `started_at`):
+    /// which load window the run meets.
     public var startHour: Int {
-        Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: origin.addingTimeInterval(startedAtSeconds)).hour ?? 0
+        Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: origin).hour ?? 0
     }
 
     /// Every job, first attempt then re-runs.

@@ -47,7 +47,7 @@ public final class HistoryDatabase: Sendable {
         // opening and migrating one process at a time.
         let lock = try Self.lockOpening(path)
         defer { close(lock) }
-        try Self.checkOwnership(path)
+        try Self.checkOwnership(path, busyTimeout: busyTimeout)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try HistorySchema.migrator.migrate(pool)
@@ -62,11 +62,13 @@ public final class HistoryDatabase: Sendable {
 
     /// Refuses, read-only and before anything is written, a file that is not a gpuci history or
     /// that a newer gpuci migrated. An empty or missing file is fine (it becomes one).
-    private static func checkOwnership(_ path: String) throws(InputError) {
+    private static func checkOwnership(_ path: String, busyTimeout: TimeInterval) throws(InputError) {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         guard size > 0 else { return }
         var configuration = Configuration()
         configuration.readonly = true
+        // Another process (or thread) may be writing: wait for it like every other open does.
+        configuration.busyMode = .timeout(busyTimeout)
         let verdict: String?
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)

@@ -46,6 +46,14 @@ import Testing
         #expect(fleet.with(runners: 2, for: "8-gpu-h200").at(hour: 23).pool("8-gpu-h200")?.available == 1)
     }
 
+    @Test func aFittedHeavyLoadAndOddLabelsReadBack() throws {
+        let fleet = Fleet(name: "big", pools: [RunnerPool(label: "a\nb\u{1}", runners: 101, dispatchSeconds: 123_456.789,
+                                                         backgroundLoad: 100.0 / 101)])
+        let read = try FleetFile.parse(FleetFile.yaml(fleet), file: "big.yaml")
+        #expect(read == fleet)
+        #expect(read.pools[0].available == 1)
+    }
+
     @Test(arguments: [
         ("fleet: x\nrunners:\n  a: {count: 1}\nwindows:\n  - {hours: \"06-06\", backgroundLoad: {a: 0.5}}\n", "f.yaml:5", "expected hours as FROM-TO"),
         ("fleet: x\nrunners:\n  a: {count: 1}\nwindows:\n  - {hours: \"06-18\", backgroundLoad: {b: 0.5}}\n", "f.yaml:5", "names label 'b'"),

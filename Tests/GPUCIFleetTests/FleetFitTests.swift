@@ -149,7 +149,7 @@ import Testing
         #expect(abs((plain.medianAbsErrorPercent ?? 0) - 11.4) < 0.05)
         #expect(abs((plain.medianAbsFirstAttemptErrorPercent ?? 0) - 49.7) < 0.05)
         let windowed = FleetReplay.replay(recorded, windows: [LoadWindow(fromHour: 6, toHour: 18)])
-        #expect(abs((windowed.medianAbsFirstAttemptErrorPercent ?? 0) - 23.2) < 0.05)
-        #expect(abs((windowed.medianAbsErrorPercent ?? 0) - 3.1) < 0.05)
+        #expect(abs((windowed.medianAbsFirstAttemptErrorPercent ?? 0) - 29.0) < 0.05)
+        #expect(abs((windowed.medianAbsErrorPercent ?? 0) - 12.0) < 0.05)
     }
 }

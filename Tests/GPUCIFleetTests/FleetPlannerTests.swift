@@ -63,4 +63,17 @@ import Testing
         let impossible = try FleetPlanner.recommend(suites, fleet: Self.fleet, maxRisk: 0.01, objective: .runnerMinutes(targetSeconds: 60))
         #expect(impossible.targetUnreachable)
     }
+
+    /// A review's counterexample: descent under a target stalled on a plan worse than the current one.
+    @Test func aTargetNeverEndsWorseThanAnAllowedCurrentPlan() throws {
+        func suite(_ name: String, _ one: [Double], _ two: [Double]) -> FleetPlanner.Suite {
+            FleetPlanner.Suite(key: SuiteKey(backend: "cuda", suite: name), label: "a", timeoutSeconds: 1000, currentPartitions: 1,
+                               candidates: [1: one.map { PartitionDistribution(draws: [$0]) }, 2: two.map { PartitionDistribution(draws: [$0]) }])
+        }
+        let suites = [suite("A", [20], [10, 20]), suite("B", [50], [10, 30]), suite("C", [60], [50, 30])]
+        let fleet = Fleet(name: "t", pools: [RunnerPool(label: "a", runners: 3)])
+        let result = try FleetPlanner.recommend(suites, fleet: fleet, maxRisk: 0.01, objective: .runnerMinutes(targetSeconds: 60))
+        #expect(result.recommended.p50TimeToGreenSeconds <= 60)
+        #expect(result.recommended.runnerMinutes <= result.current.runnerMinutes)
+    }
 }
