@@ -141,33 +141,6 @@ struct FleetReplayCommand: ParsableCommand {
     @Flag(help: "Print every job's predicted and recorded start.")
     var perJob = false
 
-    struct Output: Encodable {
-        struct Job: Encodable {
-            var job: String
-            var label: String
-            var predictedStartSeconds: Double
-            var actualStartSeconds: Double
-            var rerun: Bool
-        }
-        struct Run: Encodable {
-            var run: String
-            var startedAt: String?
-            var fittedOnRuns: Int
-            var predictedTimeToGreenSeconds: Double
-            var actualTimeToGreenSeconds: Double
-            var predictedFirstAttemptSeconds: Double
-            var actualFirstAttemptSeconds: Double
-            var rerunJobs: Int
-            var unfittedLabels: [String]
-            var jobs: [Job]
-        }
-        var runs: [Run]
-        var medianAbsErrorPercent: Double?
-        var medianAbsFirstAttemptErrorPercent: Double?
-        var medianAbsStartErrorSeconds: Double?
-        var medianAbsStartErrorWithoutQueueingSeconds: Double?
-    }
-
     func run() throws {
         let all = try runs.recordedRuns()
         let replay = FleetReplay.replay(all, since: runs.sinceDate, until: runs.untilDate, windows: try runs.loadWindows())
