@@ -35,8 +35,9 @@ public enum JUnitReader {
         let parsed = parser.parse()
         if let error = collector.error { throw error }
         guard parsed else {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unreadable XML"
-            throw InputError("malformed XML: \(reason)", file: source, line: max(parser.lineNumber, 1))
+            let code = parser.parserError.map { ($0 as NSError).code }
+            let reason = code.flatMap(XMLSafety.describe(parserError:)) ?? code.map { "XML parser error \($0)" } ?? "unreadable XML"
+            throw InputError("malformed XML: \(reason) (at or before this line)", file: source, line: max(parser.lineNumber, 1))
         }
         guard collector.sawRoot else {
             throw InputError("expected a <testsuites> or <testsuite> root element", file: source, line: 1)

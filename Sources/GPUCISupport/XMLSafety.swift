@@ -56,6 +56,28 @@ public enum XMLSafety {
         }
     }
 
+    /// What an XML parser error code (libxml2's numbering, which Foundation's `XMLParser.ErrorCode`
+    /// shares) means, for the codes malformed real files produce; `nil` for others.
+    public static func describe(parserError code: Int) -> String? {
+        switch code {
+        case 1: "the parser gave up (a document or text node past libxml2's 10 MB limit?)"
+        case 4: "the document is empty"
+        case 5: "the document ends too early, or has content after its root element"
+        case 9: "an invalid character"
+        case 23: "an entity reference has no ';' (an unescaped '&'? write &amp;)"
+        case 26: "an undeclared entity (only &amp; &lt; &gt; &quot; &apos; are predefined)"
+        case 38: "an unescaped '<' in an attribute value"
+        case 39, 40: "an attribute value must be in quotes"
+        case 41: "an attribute has no value"
+        case 42: "an attribute is given twice"
+        case 68: "a name was expected (an unescaped '<'?)"
+        case 73: "'>' was expected"
+        case 76: "an end tag does not match its start tag"
+        case 77: "the file ends inside a tag"
+        default: nil
+        }
+    }
+
     private static func lineNumber(of index: String.Index, in text: String) -> Int {
         text[..<index].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
     }

@@ -144,3 +144,16 @@ import Testing
         } throws: { error in "\(error)".hasPrefix("junit.xml:1:2:") && "\(error)".contains("not UTF-8") }
     }
 }
+
+/// XML parser failures say what is wrong, not Foundation's error domain and number (repro 28, item 3).
+@Suite struct XMLMessageTests {
+    @Test func anUnescapedAmpersandIsNamed() {
+        let xml = "<testsuites>\n<testsuite name=\"a & b\">\n</testsuite>\n</testsuites>\n"
+        #expect {
+            _ = try JUnitReader.read(data: Data(xml.utf8), source: "junit.xml", backend: "cuda")
+        } throws: { error in
+            "\(error)".hasPrefix("junit.xml:") && ("\(error)".contains("unescaped '&'") || "\(error)".contains("name was expected"))
+                && !"\(error)".contains("NSXMLParserErrorDomain")
+        }
+    }
+}

@@ -17,8 +17,9 @@ enum XMLWellFormedness {
         parser.shouldResolveExternalEntities = false
         // swift-corelibs' parser can return true and still record an error (e.g. a truncated file).
         if !parser.parse() || parser.parserError != nil {
-            let code = parser.parserError.map { String(($0 as NSError).code) } ?? "unknown"
-            throw InputError("not well-formed XML (XML parser error \(code); truncated file or unbalanced tags?)",
+            let code = parser.parserError.map { ($0 as NSError).code }
+            let reason = code.flatMap(XMLSafety.describe(parserError:)) ?? "XML parser error \(code.map(String.init) ?? "unknown"); truncated file or unbalanced tags?"
+            throw InputError("not well-formed XML: \(reason)",
                              file: file, line: parser.lineNumber, column: parser.columnNumber)
         }
         guard delegate.root == "topology" else {
