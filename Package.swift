@@ -18,7 +18,7 @@ let swiftSettings: [SwiftSetting] = [
 // Everything at the root that is neither GPUCIData's source nor its resources.
 let dataTargetExcludes = [
     "README.md", "Tests", "Benchmarks", "Scripts",
-    "Sources/CHwloc", "Sources/CNuma", "Sources/GPUCISupport", "Sources/GPUCITopology",
+    "Sources/CHwloc", "Sources/CNuma", "Sources/CSpawn", "Sources/GPUCISupport", "Sources/GPUCITopology",
     "Sources/GPUCIAllocation", "Sources/GPUCIPool", "Sources/GPUCISimulation", "Sources/GPUCIPlanner",
     "Sources/GPUCIHistory", "Sources/GPUCIFleet", "Sources/GPUCICommands", "Sources/gpuci", "Sources/GPUCIPython",
 ]
@@ -46,6 +46,8 @@ let package = Package(
         .systemLibrary(name: "CHwloc", pkgConfig: "hwloc", providers: [.apt(["libhwloc-dev"])]),
         .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
 
+        // posix_spawn with a working directory and closefrom (glibc's _np actions, not in Swift's Glibc module).
+        .target(name: "CSpawn"),
         .target(name: "GPUCISupport", dependencies: ["Yams"], swiftSettings: swiftSettings),
         // The bundled data lives at the package root (Topologies/, Scenarios/) where users
         // find it; this target only copies it next to the executable.
@@ -82,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "GPUCIHistory",
-            dependencies: ["GPUCIPlanner", "GPUCISupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GPUCIPlanner", "GPUCISupport", "CSpawn", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(

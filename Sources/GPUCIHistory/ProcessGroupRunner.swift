@@ -3,6 +3,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSpawn
 import GPUCISupport
 import Synchronization
 
@@ -78,7 +79,8 @@ public enum ProcessGroupRunner {
                            timeout: Double, grace: Double = 5) throws(InputError) -> ProcessOutcome {
         let logURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("gpuci-run-\(getpid())-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: logURL.path, contents: nil),
+        // Private: a test's output may hold secrets, and an interrupted run can leave the file behind.
+        guard FileManager.default.createFile(atPath: logURL.path, contents: nil, attributes: [.posixPermissions: 0o600]),
               let log = FileHandle(forWritingAtPath: logURL.path) else {
             throw InputError("cannot create the output file", file: logURL.path)
         }
@@ -86,44 +88,51 @@ public enum ProcessGroupRunner {
             try? log.close()
             try? FileManager.default.removeItem(at: logURL)
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = workingDirectory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
+        // posix_spawn, not Foundation's Process: Process leaks its termination socket into the
+        // child, so a daemon the test leaves behind held gpuci until the timeout (repro 17). The
+        // child gets only stdin (/dev/null), stdout and stderr (the log); its end is decided by
+        // waitpid on it alone, so descendants holding the log do not keep gpuci waiting.
+        _ = fcntl(log.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        let argv = ([executable.path] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
         let start = DispatchTime.now()
-        do {
-            try process.run()
-        } catch {
-            throw InputError("cannot start \(executable.path): \(error.localizedDescription)")
+        let failure = (argv + [nil]).withUnsafeBufferPointer { vector in
+            gpuci_spawn(&pid, executable.path, vector.baseAddress, environ, workingDirectory.path, log.fileDescriptor)
         }
-        let pid = process.processIdentifier
-        // Foundation starts the child as the leader of a new process group on Linux; make sure.
-        if getpgid(pid) != pid { _ = setpgid(pid, pid) }
-        let group = getpgid(pid) == pid ? -pid : pid
-        if group < 0 { runningGroup.store(pid, ordering: .relaxed) }
+        guard failure == 0 else {
+            throw InputError("cannot start \(executable.path): \(String(cString: strerror(failure)))")
+        }
+        runningGroup.store(pid, ordering: .relaxed)
         defer { runningGroup.store(0, ordering: .relaxed) }
 
+        var status: Int32 = 0
+        func reaped(within seconds: Double) -> Bool {
+            let deadline = DispatchTime.now() + .nanoseconds(Int(max(seconds, 0) * 1e9))
+            while true {
+                let result = waitpid(pid, &status, WNOHANG)
+                if result == pid || (result < 0 && errno != EINTR) { return true }
+                if DispatchTime.now() >= deadline { return false }
+                usleep(5_000)
+            }
+        }
         var timedOut = false
-        if finished.wait(timeout: start + .nanoseconds(Int(max(timeout, 0) * 1e9))) == .timedOut {
+        if !reaped(within: timeout) {
             timedOut = true
-            kill(group, SIGTERM)
-            if finished.wait(timeout: .now() + .nanoseconds(Int(max(grace, 0) * 1e9))) == .timedOut {
-                kill(group, SIGKILL)
-                finished.wait()
+            kill(-pid, SIGTERM)
+            if !reaped(within: grace) {
+                kill(-pid, SIGKILL)
+                // SIGKILL cannot be refused; the wait is bounded all the same.
+                _ = reaped(within: 10)
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        if group < 0 { kill(group, SIGKILL) }
-        process.waitUntilExit()
+        // Whatever the program left behind in its group goes with it.
+        kill(-pid, SIGKILL)
 
-        let status = process.terminationStatus
-        let bySignal = process.terminationReason == .uncaughtSignal
-        return ProcessOutcome(exitStatus: bySignal ? nil : status, signal: bySignal ? status : nil,
+        let signalNumber = status & 0x7F
+        return ProcessOutcome(exitStatus: signalNumber == 0 ? (status >> 8) & 0xFF : nil,
+                              signal: signalNumber == 0 ? nil : signalNumber,
                               timedOut: timedOut, seconds: seconds, output: tail(of: logURL))
     }
 

@@ -42,6 +42,21 @@ import Testing
         #expect(gone)
     }
 
+    /// A test that leaves a detached daemon holding its output does not hold gpuci (repro 17), and
+    /// the child sees no descriptor of gpuci's beyond stdin, stdout and stderr.
+    @Test func aDaemonLeftBehindDoesNotHoldTheRunner() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shell = try ProcessGroupRunner.resolveExecutable("sh")
+        let outcome = try ProcessGroupRunner.run(
+            executable: shell, arguments: ["-c", "ls /proc/self/fd; setsid sleep 20 & exit 0"],
+            workingDirectory: folder, timeout: 15, grace: 1)
+        #expect(outcome.succeeded && outcome.seconds < 10)
+        // ls's own listing shows 0, 1, 2 and the descriptor it reads the folder with.
+        let descriptors = outcome.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        #expect(descriptors.filter { $0 > 3 }.isEmpty, "\(outcome.output)")
+    }
+
     @Test func exitStatusAndOutputAreCaptured() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
