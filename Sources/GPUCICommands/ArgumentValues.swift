@@ -21,3 +21,14 @@ extension EstimateSource: ExpressibleByArgument {
 
     public var defaultValueDescription: String { description }
 }
+
+/// `--since` / `--until` values, checked as ISO-8601 times before any work.
+enum TimeWindowOption {
+    static func validate(since: String?, until: String?) throws {
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, Timestamp.isValid(value) == false {
+                throw ValidationError("\(name) \(value): expected an ISO-8601 time such as 2026-06-10T00:00:00Z")
+            }
+        }
+    }
+}

@@ -54,11 +54,7 @@ struct BacktestCommand: ParsableCommand {
     func validate() throws {
         guard searchNodes >= 0 else { throw ValidationError("--search-nodes must be 0 or more") }
         guard (0...10_000).contains(warmup) else { throw ValidationError("--warmup must be from 0 to 10000") }
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, Timestamp.isValid(value) == false {
-                throw ValidationError("\(name) \(value): expected an ISO-8601 time such as 2026-06-10T00:00:00Z")
-            }
-        }
+        try TimeWindowOption.validate(since: since, until: until)
     }
 
     func run() throws {

@@ -42,11 +42,7 @@ struct FleetRunOptions: ParsableArguments {
     }
 
     func validate() throws {
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, Timestamp.isValid(value) == false {
-                throw ValidationError("\(name) \(value): expected an ISO-8601 time such as 2026-06-10T00:00:00Z")
-            }
-        }
+        try TimeWindowOption.validate(since: since, until: until)
     }
 
     var sinceDate: Date? { since.flatMap(Timestamp.date) }

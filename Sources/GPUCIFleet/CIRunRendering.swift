@@ -25,42 +25,31 @@ public enum CIRunRendering {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    struct TraceEvent: Encodable {
-        var name: String
-        var cat: String?
-        var ph: String
-        var ts: Int64
-        var dur: Int64?
-        var pid: Int
-        var tid: Int
-        var args: [String: String]?
-    }
-
     /// Chrome Trace Event JSON (Perfetto, chrome://tracing): a process per label, a thread per
     /// runner, a `job` span per job and a `queued` span on the label's queue thread before it.
     public static func chromeTrace(_ result: CIRunResult) throws -> String {
         let labels = orderedLabels(result)
-        var events: [TraceEvent] = []
+        var events: [ChromeTraceEvent] = []
         func micros(_ seconds: Double) -> Int64 { Int64((seconds * 1_000_000).rounded()) }
         for (pid, label) in labels.enumerated() {
-            events.append(TraceEvent(name: "process_name", ph: "M", ts: 0, pid: pid, tid: 0, args: ["name": label]))
-            events.append(TraceEvent(name: "thread_name", ph: "M", ts: 0, pid: pid, tid: 0, args: ["name": "queue"]))
+            events.append(ChromeTraceEvent(name: "process_name", ph: "M", ts: 0, pid: pid, tid: 0, args: ["name": label]))
+            events.append(ChromeTraceEvent(name: "thread_name", ph: "M", ts: 0, pid: pid, tid: 0, args: ["name": "queue"]))
             let runners = Set(result.jobs.filter { $0.label == label }.map(\.runner)).sorted()
             for runner in runners {
-                events.append(TraceEvent(name: "thread_name", ph: "M", ts: 0, pid: pid, tid: runner + 1, args: ["name": "runner \(runner)"]))
+                events.append(ChromeTraceEvent(name: "thread_name", ph: "M", ts: 0, pid: pid, tid: runner + 1, args: ["name": "runner \(runner)"]))
             }
         }
         for job in result.jobs {
             let pid = labels.firstIndex(of: job.label)!
             if job.waitSeconds > 0 {
-                events.append(TraceEvent(name: job.name, cat: "queued", ph: "X", ts: micros(job.queuedSeconds),
+                events.append(ChromeTraceEvent(name: job.name, cat: "queued", ph: "X", ts: micros(job.queuedSeconds),
                                          dur: micros(job.startSeconds) - micros(job.queuedSeconds), pid: pid, tid: 0))
             }
-            events.append(TraceEvent(name: job.name, cat: job.timedOut ? "timed-out" : "job", ph: "X", ts: micros(job.startSeconds),
+            events.append(ChromeTraceEvent(name: job.name, cat: job.timedOut ? "timed-out" : "job", ph: "X", ts: micros(job.startSeconds),
                                      dur: micros(job.endSeconds) - micros(job.startSeconds), pid: pid, tid: job.runner + 1,
                                      args: ["group": job.group]))
         }
-        struct Document: Encodable { var traceEvents: [TraceEvent]; var displayTimeUnit = "ms" }
+        struct Document: Encodable { var traceEvents: [ChromeTraceEvent]; var displayTimeUnit = "ms" }
         return try JSONOutput.string(Document(traceEvents: events), pretty: false) + "\n"
     }
 

@@ -78,49 +78,23 @@ public enum FleetFile {
     /// The YAML of `fleet`, preceded by `comment` lines; ``parse(_:file:)`` reads it back equal.
     public static func yaml(_ fleet: Fleet, comment: [String] = []) -> String {
         var lines = comment.map { "# \($0)" }
-        lines.append("fleet: \(quoted(fleet.name))")
+        lines.append("fleet: \(YAMLText.quoted(fleet.name))")
         lines.append("runners:")
         for pool in fleet.pools {
             var fields = ["count: \(pool.runners)"]
             if let gpus = pool.gpusPerRunner { fields.append("gpus: \(gpus)") }
-            fields.append("dispatchSeconds: \(number(pool.dispatchSeconds))")
-            fields.append("backgroundLoad: \(number(pool.backgroundLoad))")
-            if let cost = pool.hourlyCost { fields.append("hourlyCost: \(number(cost))") }
-            lines.append("  \(quoted(pool.label)): {\(fields.joined(separator: ", "))}")
+            fields.append("dispatchSeconds: \(YAMLText.number(pool.dispatchSeconds))")
+            fields.append("backgroundLoad: \(YAMLText.number(pool.backgroundLoad))")
+            if let cost = pool.hourlyCost { fields.append("hourlyCost: \(YAMLText.number(cost))") }
+            lines.append("  \(YAMLText.quoted(pool.label)): {\(fields.joined(separator: ", "))}")
         }
         if !fleet.windows.isEmpty {
             lines.append("windows:")
             for window in fleet.windows {
-                let loads = window.backgroundLoad.keys.sorted().map { "\(quoted($0)): \(number(window.backgroundLoad[$0]!))" }
+                let loads = window.backgroundLoad.keys.sorted().map { "\(YAMLText.quoted($0)): \(YAMLText.number(window.backgroundLoad[$0]!))" }
                 lines.append("  - {hours: \"\(window.hours)\", backgroundLoad: {\(loads.joined(separator: ", "))}}")
             }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Whole numbers without a fraction, others in Swift's shortest form that reads back exactly.
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-    }
-
-    /// Double-quoted when plain YAML would read the text as something else.
-    static func quoted(_ text: String) -> String {
-        let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
-            && !(text.first.map { $0.isNumber || $0 == "-" || $0 == "." } ?? true)
-            && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
-        guard !plain else { return text }
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                escaped += String(format: "\\u%04X", scalar.value)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return "\"\(escaped)\""
     }
 }

@@ -108,7 +108,7 @@ public enum FleetPlanner {
     public static func evaluate(_ suites: [Suite], counts: [Int], fleet: Fleet, maxParallel: Int?, maxRisk: Double) throws(FleetError) -> Evaluation {
         var limit: [String: Int] = [:]
         var templates: [CIRunJob] = []
-        var sources: [(suite: Int, partition: Int)] = []
+        var jobDraws: [[Double]] = []
         for (index, suite) in suites.enumerated() {
             guard let partitions = suite.candidates[counts[index]] else {
                 throw FleetError("suite \(suite.key) has no candidate with \(counts[index]) partitions")
@@ -118,19 +118,17 @@ public enum FleetPlanner {
             for partition in partitions.indices {
                 templates.append(CIRunJob(name: "\(suite.key.suite) (\(partition))", group: group, label: suite.label,
                                           durationSeconds: 0, timeoutSeconds: suite.timeoutSeconds + suite.overheadSeconds))
-                sources.append((index, partition))
+                jobDraws.append(partitions[partition].draws)
             }
         }
         // Every partition carries the same number of draws; the shortest bounds the worlds simulated.
-        let draws = sources.map { suites[$0.suite].candidates[counts[$0.suite]]![$0.partition].draws.count }.min() ?? 0
+        let draws = jobDraws.map(\.count).min() ?? 0
         var ttg: [Double] = []
         ttg.reserveCapacity(draws)
         var runnerSeconds = 0.0, timeouts = 0.0
         var spec = CIRunSpec(jobs: templates, maxParallel: limit)
         for draw in 0..<draws {
-            for (job, source) in sources.enumerated() {
-                spec.jobs[job].durationSeconds = suites[source.suite].candidates[counts[source.suite]]![source.partition].draws[draw]
-            }
+            for job in jobDraws.indices { spec.jobs[job].durationSeconds = jobDraws[job][draw] }
             let result = try CIRunSimulator.simulate(spec, on: fleet)
             ttg.append(result.timeToGreenSeconds)
             runnerSeconds += result.runnerSeconds

@@ -3,17 +3,7 @@ import GPUCISupport
 /// The session as Chrome Trace Event JSON (Perfetto, chrome://tracing): one track per GPU, one for
 /// tests and one for gateways; `X` spans, `i` instants, `M` names; microsecond integers, sorted keys.
 public enum ChromeTrace {
-    struct Event: Codable, Hashable {
-        var name: String
-        var cat: String?
-        var ph: String
-        var ts: Int64
-        var dur: Int64?
-        var pid: Int
-        var tid: Int
-        var s: String?
-        var args: [String: String]?
-    }
+    typealias Event = ChromeTraceEvent
 
     /// A counter sample (`C`): its values are numbers, so it has its own shape.
     struct Counter: Codable, Hashable {
