@@ -18,7 +18,7 @@ let swiftSettings: [SwiftSetting] = [
 // Everything at the root that is neither GPUCIData's source nor its resources.
 let dataTargetExcludes = [
     "README.md", "Tests", "Benchmarks", "Scripts",
-    "Sources/CHwloc", "Sources/CNuma", "Sources/CSpawn", "Sources/GPUCISupport", "Sources/GPUCITopology",
+    "Sources/CHwloc", "Sources/CNuma", "Sources/CZlib", "Sources/CSpawn", "Sources/GPUCISupport", "Sources/GPUCITopology",
     "Sources/GPUCIAllocation", "Sources/GPUCIPool", "Sources/GPUCISimulation", "Sources/GPUCIPlanner",
     "Sources/GPUCIHistory", "Sources/GPUCIFleet", "Sources/GPUCICommands", "Sources/gpuci", "Sources/GPUCIPython",
 ]
@@ -45,6 +45,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CHwloc", pkgConfig: "hwloc", providers: [.apt(["libhwloc-dev"])]),
         .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
+        // zlib, for gzip-compressed hwloc captures (`node.xml.gz`).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // posix_spawn with a working directory and closefrom (glibc's _np actions, not in Swift's Glibc module).
         .target(name: "CSpawn"),
@@ -62,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "GPUCITopology",
-            dependencies: ["CHwloc", "CNuma", "GPUCISupport", "GPUCIData"],
+            dependencies: ["CHwloc", "CNuma", "CZlib", "GPUCISupport", "GPUCIData"],
             swiftSettings: swiftSettings
         ),
         .target(name: "GPUCIPython", dependencies: ["GPUCISupport"], swiftSettings: swiftSettings),
@@ -103,7 +105,8 @@ let package = Package(
         ),
         .executableTarget(name: "gpuci", dependencies: ["GPUCICommands"], swiftSettings: swiftSettings),
 
-        .testTarget(name: "GPUCITopologyTests", dependencies: ["GPUCITopology"]),
+        // Captures/ holds real hwloc XML the tests read by path.
+        .testTarget(name: "GPUCITopologyTests", dependencies: ["GPUCITopology"], exclude: ["Captures"]),
         .testTarget(name: "GPUCIAllocationTests", dependencies: ["GPUCIAllocation"]),
         .testTarget(name: "GPUCIPoolTests", dependencies: ["GPUCIPool"]),
         .testTarget(name: "GPUCISimulationTests", dependencies: ["GPUCISimulation"], exclude: ["Fixtures"]),

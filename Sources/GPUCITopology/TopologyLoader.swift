@@ -4,7 +4,7 @@ import GPUCISupport
 
 /// Turns a topology reference into a ``Topology``.
 ///
-/// A reference is, in this order: a path ending in `.yaml`/`.yml` (declared) or `.xml` (an
+/// A reference is, in this order: a path ending in `.yaml`/`.yml` (declared) or `.xml`/`.xml.gz` (an
 /// hwloc capture), an inline spec (`8x80GB`, `4x24GB`, `80GB,80GB,12GB`; GB = 1024 MiB), or
 /// the name of a shipped machine (`h200-8`, see ``shippedNames()``).
 public enum TopologyLoader {
@@ -17,7 +17,7 @@ public enum TopologyLoader {
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
             return try loadDeclared(path: reference).topology
         }
-        if lower.hasSuffix(".xml") {
+        if lower.hasSuffix(".xml") || lower.hasSuffix(".xml.gz") {
             return try HwlocTopology(xmlFile: reference).topology(name: Self.stem(reference), file: reference)
         }
         if let inline = try InlineTopology.parse(reference) { return inline }
@@ -53,6 +53,8 @@ public enum TopologyLoader {
     }
 
     private static func stem(_ path: String) -> String {
-        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        var url = URL(fileURLWithPath: path)
+        if url.pathExtension.lowercased() == "gz" { url.deletePathExtension() }
+        return url.deletingPathExtension().lastPathComponent
     }
 }

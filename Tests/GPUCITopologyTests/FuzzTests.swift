@@ -105,6 +105,24 @@ func expectWellFormed(_ t: Topology) {
         }
         #expect(rejected > 0)
     }
+
+    /// The real captures (v1, v2 and v3 XML, the v3 ones through the rewrite) damaged.
+    @Test(arguments: ["16intel64-usnic.xml", "24em64t-2n6c2t-pci.v1.xml", "32intel64-8-vector-engines.xml",
+                      "48amd64-sparse-numa-ids.xml", "96em64t-4n4d3ca2co-pci.xml", "nvidiaDGX2.v3.xml",
+                      "power9-gpu-numa-nodes.xml"])
+    func damagedRealCapturesNeverCrash(_ name: String) throws {
+        let text = try AtomicFile.readText(CaptureCorpusTests.path(name))
+        var rng = SeededGenerator(seed: 0x11 ^ UInt64(name.count))
+        let alphabet = Array("<>/=\" x0123456789abcdef:[]-")
+        for _ in 0..<60 {
+            let damaged = mutate(text, alphabet: alphabet, using: &rng)
+            do {
+                expectWellFormed(try HwlocTopology(xmlText: damaged, label: name).topology(name: "damaged"))
+            } catch {
+                #expect(error.location?.file == name)
+            }
+        }
+    }
 }
 
 /// Reads a shipped YAML file's text the way the loader finds it.

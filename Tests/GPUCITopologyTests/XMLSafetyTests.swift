@@ -40,6 +40,25 @@ import Testing
     /// libhwloc refuses a capture with errno 0 or EINVAL; the message says what it needs (repro 28).
     @Test func refusalsSayWhatACaptureNeeds() {
         let text = Self.load(Array("<topology version=\"2.0\"/>\n".utf8))
-        #expect(text.contains("needs a Machine object with at least one PU") && !text.hasSuffix("Success"))
+        #expect(text.contains("needs a Machine object with at least one PU") && !text.hasSuffix("Success"), "\(text)")
+    }
+
+    /// hwloc explains a refusal only on stderr under HWLOC_XML_VERBOSE; its reason is the message.
+    @Test func refusalsCarryHwlocsOwnReason() {
+        let text = Self.load(Array(("<topology version=\"2.0\"><object type=\"Machine\" os_index=\"0\" cpuset=\"0x1\" complete_cpuset=\"0x1\">"
+            + "<object type=\"PU\" os_index=\"0\" cpuset=\"0x1\" complete_cpuset=\"0x1\"/></object></topology>\n").utf8))
+        #expect(text.contains("hwloc could not load the topology: invalid root object without nodeset"), "\(text)")
+        #expect(!text.contains("DTD") && !text.contains("discovery failed"), "\(text)")
+    }
+
+    /// libhwloc 2.9 dereferences NULL on a CPU-side object with a set but not its complete twin
+    /// (repro 08): the file is refused at the object's line before hwloc reads it.
+    @Test(arguments: [
+        ("<object type=\"Machine\" os_index=\"0\" cpuset=\"0x1\"><object type=\"PU\" os_index=\"0\" cpuset=\"0x1\"/></object>", "complete_cpuset"),
+        ("<object type=\"Machine\" os_index=\"0\" cpuset=\"0x1\" complete_cpuset=\"0x1\" nodeset=\"0x1\" complete_nodeset=\"0x1\">\n<object type=\"NUMANode\" os_index=\"0\" cpuset=\"0x1\" complete_cpuset=\"0x1\" nodeset=\"0x1\" local_memory=\"100\"/></object>", "complete_nodeset"),
+    ])
+    func setsWithoutTheirCompleteTwinAreRefusedBeforeHwloc(body: String, missing: String) {
+        let text = Self.load(Array("<topology version=\"2.0\">\(body)</topology>\n".utf8))
+        #expect(text.contains(missing) && text.contains("crashes without it"), "\(text)")
     }
 }

@@ -25,6 +25,8 @@ public enum AcceleratorCatalog {
         Entry(pciIDs: ["10de:2330"], modelNames: ["H100"], model: "H100", memoryMiB: 81_559),
         // nvidia-smi memory.total 23028 MiB; PCI 10de:2236.
         Entry(pciIDs: ["10de:2236"], modelNames: ["A10"], model: "A10", memoryMiB: 23_028),
+        // 6 GB GDDR5 × 1024 (marketing; ECC takes 1/8 of it); PCI 10de:06d2 (hwloc's own test captures).
+        Entry(pciIDs: ["10de:06d2"], modelNames: ["M2070"], model: "Tesla M2070", memoryMiB: 6_144),
         // 192 GB HBM3 × 1024 (marketing); PCI 1002:74a1 is unverified.
         Entry(pciIDs: ["1002:74a1"], modelNames: ["MI300X"], model: "MI300X", memoryMiB: 196_608),
         // 256 GB HBM3E × 1024 (marketing); no PCI id known.
@@ -83,22 +85,55 @@ public enum AcceleratorCatalog {
         return nil
     }
 
-    /// The vendor and kind of a PCI function that is an accelerator, or `nil`.
+    /// What a PCI function is, by its ids alone.
+    enum PCIClassification: Equatable {
+        /// A GPU or NPU gpuci schedules.
+        case accelerator(Vendor, DeviceKind)
+        /// An accelerator of a kind gpuci does not schedule.
+        case unscheduled(model: String)
+    }
+
+    /// VGA-class (0x0300) functions of AMD and Intel that are compute GPUs (ROCm / oneAPI
+    /// parts; ids from the public pci.ids database). Their other VGA functions are 2D or
+    /// integrated graphics, such as the ATI ES1000 (1002:515e) that server boards carry for
+    /// their console.
+    static let computeVGA: Set<String> = [
+        "1002:66af",                                   // Radeon VII (Vega 20)
+        "1002:73a3", "1002:73bf",                      // Radeon Pro W6800, RX 6800/6900 (Navi 21)
+        "1002:7448", "1002:744c", "1002:745e",         // Radeon Pro W7900, RX 7900 (Navi 31), Pro W7800
+        "1002:7550",                                   // RX 9070 (Navi 48)
+        "8086:56a0", "8086:56a1", "8086:56a5",         // Arc A770, A750, A380
+        "8086:e20b",                                   // Arc B580
+    ]
+
+    /// Whether PCI function `pci` is an accelerator, and of which kind, or `nil`.
     ///
-    /// NVIDIA (10de) display/3D controllers; AMD (1002) display, 3D, other display and
-    /// processing-accelerator classes; Intel (8086) 3D and other display controllers only (its
-    /// VGA class 0x0300 is an integrated GPU); Huawei (19e5) processing accelerators (0x12xx)
-    /// as NPUs. Other vendors, such as a BMC's ASPEED (1a03) VGA, never count.
-    static func classify(vendorID: Int, classID: Int) -> (vendor: Vendor, kind: DeviceKind)? {
-        switch vendorID {
+    /// - NVIDIA (10de) VGA and 3D controllers: every one runs CUDA (NVSwitch is a bridge class).
+    /// - AMD (1002) 3D (0302), other display (0380) and processing accelerators (12xx): the
+    ///   Instinct line. A VGA (0300) function only when ``computeVGA`` lists it.
+    /// - Intel (8086) 3D and other display controllers (Data Center GPU Max/Flex), VGA only when
+    ///   listed; Xeon Phi co-processors are unscheduled.
+    /// - Huawei (19e5) processing accelerators (0x12xx): NPUs.
+    /// - NEC (1bcf) SX-Aurora vector engines: unscheduled.
+    /// - Anything else, such as a BMC's ASPEED (1a03) or Matrox (102b) VGA, never counts.
+    static func classify(_ pci: PCIIdentity) -> PCIClassification? {
+        let classID = pci.classID
+        switch pci.vendorID {
         case 0x10de where classID == 0x0300 || classID == 0x0302:
-            return (.nvidia, .gpu)
-        case 0x1002 where [0x0300, 0x0302, 0x0380].contains(classID) || classID >> 8 == 0x12:
-            return (.amd, .gpu)
+            return .accelerator(.nvidia, .gpu)
+        case 0x1002 where [0x0302, 0x0380].contains(classID) || classID >> 8 == 0x12:
+            return .accelerator(.amd, .gpu)
         case 0x8086 where classID == 0x0302 || classID == 0x0380:
-            return (.intel, .gpu)
+            return .accelerator(.intel, .gpu)
+        case 0x1002 where classID == 0x0300 && computeVGA.contains(pci.idText),
+             0x8086 where classID == 0x0300 && computeVGA.contains(pci.idText):
+            return .accelerator(pci.vendorID == 0x1002 ? .amd : .intel, .gpu)
+        case 0x8086 where classID == 0x0b40 && (0x2250...0x225e).contains(pci.deviceID):
+            return .unscheduled(model: "Intel Xeon Phi")
         case 0x19e5 where classID >> 8 == 0x12:
-            return (.huawei, .npu)
+            return .accelerator(.huawei, .npu)
+        case 0x1bcf where classID == 0x0b40 || classID >> 8 == 0x12:
+            return .unscheduled(model: "NEC SX-Aurora Vector Engine")
         default:
             return nil
         }

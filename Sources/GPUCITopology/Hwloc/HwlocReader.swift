@@ -1,65 +1,119 @@
 import GPUCISupport
 /// Reads gpuci's ``Topology`` out of a loaded hwloc topology.
 ///
-/// - Devices: one per accelerator PCI function (see ``AcceleratorCatalog``), however many OS
-///   devices describe it, plus compute OS devices that have no PCI parent (one backend per
-///   vendor, so `cuda0` and `nvml0` never count twice). PCI devices come first in bus order.
+/// - Devices: one per accelerator PCI function, however many OS devices describe it (see
+///   ``AcceleratorCatalog/classify(_:)``: a function is an accelerator by its ids, by a compute
+///   OS device under it, or by owning a `GPUMemory` NUMA node), plus compute OS devices that
+///   have no PCI parent (one backend per vendor, so `cuda0` and `nvml0` never count twice).
+///   PCI devices come first in bus order. Accelerators gpuci does not schedule (vector
+///   engines, Xeon Phi) are listed apart, never dropped.
 /// - Links: the PCI tree gives PIX/PXB/PHB/NODE/SYS; `HCCSBandwidth`, `SIOBandwidth`,
 ///   `XGMIBandwidth` and `NVLinkBandwidth` matrices override pairs they join.
-/// - NICs: OpenFabrics (RDMA) OS devices, and network OS devices of adapters without one.
-/// - NUMA nodes in hwloc's logical order, with distances from `NUMALatency`.
+/// - NICs: OpenFabrics (RDMA) OS devices, and network OS devices of adapters without one;
+///   NIC↔NIC and NIC↔device links from the same PCI tree.
+/// - NUMA: host nodes in hwloc's logical order with their OS numbers; a `GPUMemory` node
+///   belongs to its GPU. Distances from the NUMA latency matrix, however it is named.
 struct HwlocReader {
     let topology: OpaquePointer
 
     /// The most accelerators a capture may hold: the link matrix is N² (as for inline specs).
     static let maximumAccelerators = InlineTopology.maxDevices
 
+    /// The OS numbers of the host (not device-memory) NUMA nodes.
+    private let hostNodes: Set<Int>
+
+    init(topology: OpaquePointer) {
+        self.topology = topology
+        hostNodes = Set(HwlocTopology.objects(topology, .numaNode).filter { !Self.isDeviceMemory($0) }.map(\.osIndex))
+    }
+
+    /// A NUMA node made of an accelerator's memory (hwloc's `GPUMemory` subtype).
+    static func isDeviceMemory(_ node: HwlocObject) -> Bool { node.subtype == "GPUMemory" }
+
     func read(name: String, source: TopologySource, file: String) throws(InputError) -> Topology {
         let numaObjects = HwlocTopology.objects(topology, .numaNode)
-        var numaByOSIndex: [Int: Int] = [:]
-        for node in numaObjects { numaByOSIndex[node.osIndex] = node.logicalIndex }
-        let numaNodes = readNUMANodes(numaObjects)
-        let accelerators = findAccelerators()
+        let found = findAccelerators(memoryNodes: numaObjects.filter(Self.isDeviceMemory))
+        let accelerators = found.scheduled
         guard accelerators.count <= Self.maximumAccelerators else {
             throw InputError("the topology has \(accelerators.count) accelerators; gpuci reads at most \(Self.maximumAccelerators) (every pair gets a link)", file: file)
         }
         let devices = accelerators.enumerated().map { index, accelerator in
-            Device(index: index, kind: accelerator.kind, vendor: accelerator.vendor, model: accelerator.model,
-                   memoryMiB: accelerator.memoryMiB, numaNode: numaNode(of: accelerator.anchor, numaByOSIndex),
-                   pciBusID: accelerator.pci?.address.description,
-                   cpuAffinity: HwlocTopology.nonIOAncestor(topology, accelerator.anchor)?.cpusetList)
+            let memory = accelerator.memory
+            return Device(index: index, kind: accelerator.kind, vendor: accelerator.vendor, model: accelerator.model,
+                          memoryMiB: memory.mebibytes, memorySource: memory.source, numaNode: numaNode(of: accelerator.anchor),
+                          memoryNUMANode: accelerator.memoryNode?.osIndex, pciBusID: accelerator.pci?.address.description,
+                          cpuAffinity: HwlocTopology.nonIOAncestor(topology, accelerator.anchor)?.cpusetList)
         }
         let paths = accelerators.map { pciPath($0.anchor) }
         var links = paths.indices.map { a in
             paths.indices.map { b in a == b ? Link.selfLink : Self.link(paths[a], paths[b]) }
         }
         applyFabricMatrices(to: &links, accelerators: accelerators, devices: devices)
-        let nics = readNICs(paths: paths, numaByOSIndex)
-        return Topology(name: name, source: source, devices: devices, numaNodes: numaNodes, nics: nics, links: links)
+        let nics = readNICs(paths: paths)
+        return Topology(name: name, source: source, devices: devices,
+                        numaNodes: readNUMANodes(numaObjects.filter { !Self.isDeviceMemory($0) }), nics: nics,
+                        links: links, unscheduled: found.unscheduled)
     }
 
     // MARK: Devices
 
-    private func findAccelerators() -> [HwlocAccelerator] {
+    private func findAccelerators(memoryNodes: [HwlocObject]) -> (scheduled: [HwlocAccelerator], unscheduled: [UnscheduledAccelerator]) {
+        var memoryNodeByBus: [String: HwlocObject] = [:]
+        for node in memoryNodes {
+            if let bus = node.info("PCIBusID").flatMap { PCIAddress($0) } { memoryNodeByBus[bus.description] = node }
+        }
         var found: [HwlocAccelerator] = []
+        var unscheduled: [UnscheduledAccelerator] = []
         for object in HwlocTopology.pciDevices(topology) {
+            guard let pci = object.pci else { continue }
             let compute = object.ioChildren.filter(HwlocAccelerator.isCompute)
                 .sorted { HwlocAccelerator.rank($0) < HwlocAccelerator.rank($1) }
-            if let pci = object.pci {
-                if let (vendor, kind) = AcceleratorCatalog.classify(vendorID: pci.vendorID, classID: pci.classID) {
-                    found.append(HwlocAccelerator(anchor: object, osDevices: compute, pci: pci, vendor: vendor, kind: kind))
-                } else if !compute.isEmpty,
-                          let vendor = pci.vendorID == 0
-                            ? compute.lazy.compactMap(HwlocAccelerator.vendor(of:)).first
-                            : AcceleratorCatalog.vendor(pciVendorID: pci.vendorID) {
-                    found.append(HwlocAccelerator(anchor: object, osDevices: compute, pci: pci, vendor: vendor,
-                                                  kind: vendor == .huawei ? .npu : .gpu))
-                }
+            let memoryNode = memoryNodeByBus[pci.address.description]
+            let classification = AcceleratorCatalog.classify(pci)
+            let vendorFromOS = compute.lazy.compactMap(HwlocAccelerator.vendor(of:)).first
+            var accelerator: (Vendor, DeviceKind)?
+            if case .accelerator(let vendor, let kind)? = classification {
+                accelerator = (vendor, kind)
+            } else if !compute.isEmpty, let vendor = vendorFromOS ?? AcceleratorCatalog.vendor(pciVendorID: pci.vendorID) {
+                accelerator = (vendor, vendor == .huawei ? .npu : .gpu)
+            } else if memoryNode != nil {
+                // hwloc marks GPUMemory only for NVIDIA's coherent GPUs (POWER9 NVLink, Grace
+                // Hopper); POWER9 dumps may carry no PCI ids at all.
+                accelerator = (AcceleratorCatalog.vendor(pciVendorID: pci.vendorID) ?? .nvidia, .gpu)
+            }
+            if let (vendor, kind) = accelerator {
+                found.append(HwlocAccelerator(anchor: object, osDevices: compute, pci: pci, vendor: vendor, kind: kind,
+                                              memoryNode: memoryNode))
+                continue
+            }
+            let engines = object.ioChildren.filter(HwlocAccelerator.isUnscheduled)
+            if case .unscheduled(let model)? = classification {
+                unscheduled.append(describeUnscheduled(object, pci: pci, osDevice: engines.first, model: model))
+            } else if let engine = engines.first {
+                unscheduled.append(describeUnscheduled(object, pci: pci, osDevice: engine, model: nil))
+            } else if !compute.isEmpty {
+                unscheduled.append(describeUnscheduled(object, pci: pci, osDevice: compute.first, model: nil,
+                                                       reason: "its vendor (PCI \(pci.idText)) is not one gpuci schedules"))
             }
         }
         found.sort { ($0.pci?.address ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0))
             < ($1.pci?.address ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0)) }
-        return found + orphanAccelerators()
+        for object in HwlocTopology.osDevices(topology)
+        where HwlocAccelerator.isUnscheduled(object) && !hasIOAncestor(object) {
+            unscheduled.append(describeUnscheduled(object, pci: nil, osDevice: object, model: nil))
+        }
+        return (found + orphanAccelerators(), unscheduled)
+    }
+
+    private func describeUnscheduled(_ object: HwlocObject, pci: PCIIdentity?, osDevice: HwlocObject?, model: String?,
+                                     reason: String = "gpuci schedules GPUs and NPUs only") -> UnscheduledAccelerator {
+        let known = (osDevice.flatMap(HwlocAccelerator.backend(of:))).flatMap { HwlocAccelerator.unscheduledSubtypes[$0] }
+        let kibibytes = known.flatMap { osDevice?.info($0.memoryKey) }.flatMap { UInt64($0) }
+        let name = model ?? known?.model ?? osDevice.flatMap(HwlocAccelerator.backend(of:)).map { "\($0) co-processor" }
+            ?? pci.map { "PCI \($0.idText)" } ?? "co-processor"
+        return UnscheduledAccelerator(name: osDevice?.name ?? pci?.address.description ?? object.name ?? "unnamed",
+                                      model: name, memoryMiB: kibibytes.map { Int(clamping: $0 / 1024) },
+                                      numaNode: numaNode(of: object), pciBusID: pci?.address.description, reason: reason)
     }
 
     /// Compute OS devices with no PCI device above them: per vendor, only the best backend.
@@ -94,11 +148,12 @@ struct HwlocReader {
         return false
     }
 
-    private func numaNode(of object: HwlocObject, _ numaByOSIndex: [Int: Int]) -> Int? {
+    /// The OS number of the one host NUMA node local to `object`, or `nil` when its first
+    /// non-I/O ancestor spans several (or none).
+    private func numaNode(of object: HwlocObject) -> Int? {
         guard let ancestor = HwlocTopology.nonIOAncestor(topology, object) else { return nil }
-        let indices = ancestor.nodesetIndices
-        guard indices.count == 1 else { return nil }
-        return numaByOSIndex[indices[0]]
+        let indices = ancestor.nodesetIndices.filter(hostNodes.contains)
+        return indices.count == 1 ? indices[0] : nil
     }
 
     // MARK: Links
@@ -122,7 +177,7 @@ struct HwlocReader {
             current = node.parent
         }
         return PCIPath(ids: ids.reversed(), kinds: kinds.reversed(),
-                       nodes: HwlocTopology.nonIOAncestor(topology, object)?.nodesetIndices ?? [])
+                       nodes: (HwlocTopology.nonIOAncestor(topology, object)?.nodesetIndices ?? []).filter(hostNodes.contains))
     }
 
     /// The `nvidia-smi topo` label for the PCI path between two objects.
@@ -153,10 +208,7 @@ struct HwlocReader {
             ("SIOBandwidth", { _, _ in .sio }),
             ("XGMIBandwidth", { _, _ in .xgmi }),
             ("NVLinkBandwidth", { bandwidth, device in
-                // MB/s per link and direction: NVLink 2.0-4.0 25,000, NVLink 5.0 (Blackwell) 50,000.
-                let model = devices[device].model.uppercased()
-                let perLink: Double = ["B100", "B200", "B300"].contains { model.contains($0) } ? 50_000 : 25_000
-                return .nvlink(max(1, Int((Double(bandwidth) / perLink).rounded())))
+                .nvlink(max(1, Int((Double(bandwidth) / Self.nvlinkRate(model: devices[device].model)).rounded())))
             }),
         ]
         for fabric in fabrics {
@@ -173,6 +225,15 @@ struct HwlocReader {
         }
     }
 
+    /// MB/s per NVLink and direction for a GPU model: NVLink 1.0 (Pascal P100) 20,000;
+    /// 2.0–4.0 (Volta, Ampere, Hopper) 25,000; 5.0 (Blackwell) 50,000.
+    static func nvlinkRate(model: String) -> Double {
+        let upper = model.uppercased()
+        if ["B100", "B200", "B300", "GB200", "GB300"].contains(where: upper.contains) { return 50_000 }
+        if ["P100", "GP100"].contains(where: upper.contains) { return 20_000 }
+        return 25_000
+    }
+
     /// The object standing for `object` among the accelerators: its PCI parent for an OS device.
     private func anchor(of object: HwlocObject) -> HwlocObject {
         if object.isOSDevice, let parent = object.parent, parent.isPCIDevice { return parent }
@@ -181,27 +242,32 @@ struct HwlocReader {
 
     // MARK: NUMA nodes and NICs
 
+    /// Host NUMA nodes in logical order with their OS numbers, distances among host nodes only.
     private func readNUMANodes(_ objects: [HwlocObject]) -> [NUMANode] {
         var rows: [Int: [Int]] = [:]
-        if let matrix = DistanceMatrix.read(topology, name: "NUMALatency", closeSwitches: false) {
-            let order = matrix.objects.map(\.logicalIndex)
-            if Set(order) == Set(objects.map(\.logicalIndex)), order.count == objects.count {
-                for (i, node) in order.enumerated() {
-                    var row = Array(repeating: 0, count: order.count)
-                    for (j, other) in order.enumerated() { row[other] = Int(clamping: matrix.value(i, j)) }
-                    rows[node] = row
+        if let matrix = DistanceMatrix.numaLatency(topology) {
+            let position = Dictionary(matrix.objects.enumerated().map { ($1.osIndex, $0) }, uniquingKeysWith: { a, _ in a })
+            let columns = objects.map { position[$0.osIndex] }
+            if columns.allSatisfy({ $0 != nil }) {
+                for (object, row) in zip(objects, columns) {
+                    rows[object.osIndex] = columns.map { Int(clamping: matrix.value(row!, $0!)) }
                 }
             }
         }
-        return objects.map { object in
+        return objects.enumerated().map { position, object in
             let mebibytes = object.localMemoryBytes / (1024 * 1024)
-            return NUMANode(index: object.logicalIndex, memoryMiB: mebibytes > 0 ? Int(clamping: mebibytes) : nil,
-                            distances: rows[object.logicalIndex])
+            return NUMANode(index: position, osIndex: object.osIndex, memoryMiB: mebibytes > 0 ? Int(clamping: mebibytes) : nil,
+                            distances: rows[object.osIndex])
         }
     }
 
-    private func readNICs(paths: [PCIPath], _ numaByOSIndex: [Int: Int]) -> [NIC] {
-        var nics: [(key: String, nic: NIC)] = []
+    /// usNIC (Cisco VIC) ports are OpenFabrics devices over UDP: verbs, but no RDMA for GPUs.
+    static func isRDMA(_ object: HwlocObject) -> Bool {
+        object.osDeviceType == .openFabrics && !(object.name ?? "").hasPrefix("usnic")
+    }
+
+    private func readNICs(paths: [PCIPath]) -> [NIC] {
+        var nics: [(key: String, nic: NIC, path: PCIPath)] = []
         for object in HwlocTopology.osDevices(topology) {
             let type = object.osDeviceType
             guard type == .openFabrics || type == .network, let name = object.name else { continue }
@@ -214,11 +280,18 @@ struct HwlocReader {
             let place = parent.flatMap { $0.isPCIDevice ? $0 : nil } ?? object
             let placePath = pciPath(place)
             let deviceLinks = paths.map { Self.link($0, placePath) }
-            let nic = NIC(name: name, rdma: type == .openFabrics, rateGbps: nil,
-                          numaNode: numaNode(of: object, numaByOSIndex), pciBusID: place.pci?.address.description,
+            let nic = NIC(name: name, rdma: Self.isRDMA(object), rateGbps: nil,
+                          numaNode: numaNode(of: object), pciBusID: place.pci?.address.description,
                           portActive: states.isEmpty ? nil : states.contains("4"), deviceLinks: deviceLinks)
-            nics.append((name, nic))
+            nics.append((name, nic, placePath))
         }
-        return nics.sorted { NaturalOrder.less($0.key, $1.key) }.map(\.nic)
+        nics.sort { NaturalOrder.less($0.key, $1.key) }
+        return nics.enumerated().map { index, entry in
+            var nic = entry.nic
+            nic.nicLinks = nics.indices.map { other in
+                other == index ? .selfLink : Self.link(entry.path, nics[other].path)
+            }
+            return nic
+        }
     }
 }

@@ -22,26 +22,31 @@ public struct HwlocTopology: ~Copyable {
 
     deinit { hwloc_topology_destroy(handle) }
 
-    /// Loads an hwloc XML file (v1 or v2, as `lstopo --of xml` writes).
+    /// Loads an hwloc XML capture: v1, v2 or v3 XML as any `lstopo --of xml` writes it,
+    /// gzip-compressed or not.
     ///
-    /// - Throws: `InputError` naming `path` when the file is missing, is not well-formed XML,
-    ///   or hwloc rejects it.
+    /// - Throws: `InputError` naming `path` when the file is missing or unreadable, is not
+    ///   well-formed XML, or hwloc rejects it (with hwloc's own reason).
     public init(xmlFile path: String) throws(InputError) {
         guard FileManager.default.fileExists(atPath: path) else { throw InputError("no such file", file: path) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError("cannot read the file", file: path) }
-        try XMLWellFormedness.check(data, file: path)
-        let handle = try Self.makeHandle(label: path) { topology in
-            path.withCString { hwloc_topology_set_xml(topology, $0) }
-        }
-        self.init(handle: handle, source: .hwlocXML)
+        guard var data = FileManager.default.contents(atPath: path) else { throw InputError("cannot read the file", file: path) }
+        if Gzip.isCompressed(data) { data = try Gzip.inflate(data, file: path) }
+        try self.init(document: try HwlocXMLDocument(data, file: path), label: path)
     }
 
     /// Loads hwloc XML held in memory; `label` names it in errors.
     public init(xmlText: String, label: String) throws(InputError) {
-        try XMLWellFormedness.check(Data(xmlText.utf8), file: label)
+        try self.init(document: try HwlocXMLDocument(Data(xmlText.utf8), file: label), label: label)
+    }
+
+    private init(document: HwlocXMLDocument, label: String) throws(InputError) {
+        let text = document.text
         let handle = try Self.makeHandle(label: label) { topology in
-            xmlText.withCString { pointer in
-                hwloc_topology_set_xmlbuffer(topology, pointer, Int32(clamping: strlen(pointer) + 1))
+            text.withUnsafeBytes { bytes in
+                // hwloc wants the length including a terminating NUL.
+                var terminated = [CChar](repeating: 0, count: bytes.count + 1)
+                terminated.withUnsafeMutableBytes { $0.copyMemory(from: bytes) }
+                return hwloc_topology_set_xmlbuffer(topology, terminated, Int32(clamping: terminated.count))
             }
         }
         self.init(handle: handle, source: .hwlocXML)
@@ -68,31 +73,43 @@ public struct HwlocTopology: ~Copyable {
         guard hwloc_topology_init(&created) == 0, let topology = created else {
             throw InputError("hwloc could not create a topology", file: label)
         }
-        if let configure, configure(topology) != 0 {
-            hwloc_topology_destroy(topology)
-            throw InputError("hwloc rejected the XML (not an hwloc topology?)", file: label)
-        }
         guard hwloc_topology_set_io_types_filter(topology, HWLOC_TYPE_FILTER_KEEP_IMPORTANT) == 0 else {
             hwloc_topology_destroy(topology)
             throw InputError("hwloc refused to keep I/O devices", file: label)
         }
-        errno = 0
-        if hwloc_topology_load(topology) != 0 {
-            let code = errno
+        // libhwloc parses an XML buffer as soon as it is set, so its diagnostics are captured
+        // from there to the end of the load.
+        enum Step { case configure, load }
+        let (outcome, lines) = HwlocDiagnostics.capturing { () -> (failed: Step?, code: Int32) in
+            errno = 0
+            if let configure, configure(topology) != 0 { return (.configure, errno) }
+            errno = 0
+            return hwloc_topology_load(topology) != 0 ? (.load, errno) : (nil, 0)
+        }
+        switch outcome.failed {
+        case nil: break
+        case .configure?:
             hwloc_topology_destroy(topology)
-            // libhwloc's XML importer sets no errno for a structure it refuses (and EINVAL for
-            // most others): say what a loadable capture needs instead of "Success".
-            let needs = "a Machine object with at least one PU (and, from hwloc 2.0, a NUMA node), as `lstopo --of xml` writes"
-            let reason = code == 0 ? "libhwloc gave no reason; it needs \(needs)"
-                : code == EINVAL ? "libhwloc refused its content (\(String(cString: strerror(code)))); it needs \(needs)"
-                : String(cString: strerror(code))
-            throw InputError("hwloc could not load the topology: \(reason)", file: label)
+            throw InputError("hwloc rejected the XML: \(HwlocDiagnostics.reason(from: lines) ?? "not an hwloc topology")", file: label)
+        case .load?:
+            hwloc_topology_destroy(topology)
+            throw InputError("hwloc could not load the topology: \(Self.refusal(code: outcome.code, lines: lines))", file: label)
         }
         if configure != nil, hwloc_topology_is_thissystem(topology) != 0 {
             hwloc_topology_destroy(topology)
             throw InputError("hwloc ignored the XML and discovered this machine instead", file: label)
         }
         return topology
+    }
+
+    /// hwloc's reason for a refused load: its own diagnostics when it printed any, else what
+    /// a loadable capture needs (its importer often sets no errno at all).
+    static func refusal(code: Int32, lines: [String]) -> String {
+        if let reason = HwlocDiagnostics.reason(from: lines) { return reason }
+        let needs = "a Machine object with at least one PU (and, from hwloc 2.0, a NUMA node), as `lstopo --of xml` writes"
+        return code == 0 ? "libhwloc gave no reason; it needs \(needs)"
+            : code == EINVAL ? "libhwloc refused its content (\(String(cString: strerror(code)))); it needs \(needs)"
+            : String(cString: strerror(code))
     }
 
     /// Whether hwloc believes the topology describes the machine this process runs on.

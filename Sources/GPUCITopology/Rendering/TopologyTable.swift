@@ -15,6 +15,7 @@ public enum TopologyTable {
         if let description, !description.isEmpty { lines.append(description) }
         lines.append("")
         lines += deviceTable(topology)
+        lines += topology.unscheduledNotes.map { "Note: \($0)." }
         if !topology.numaNodes.isEmpty {
             lines.append("")
             lines += numaTable(topology)
@@ -28,25 +29,36 @@ public enum TopologyTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Device rows: index, kind, vendor, model, memory, NUMA node, PCI bus id.
+    /// Device rows: index, kind, vendor, model, memory (marked when not from the driver),
+    /// host NUMA node and, when any device has one, its memory's own NUMA node, PCI bus id.
     public static func deviceTable(_ topology: Topology) -> [String] {
-        var rows = [["Device", "Kind", "Vendor", "Model", "Memory MiB", "NUMA", "PCI bus id"]]
-        for device in topology.devices {
-            rows.append([name(of: device), device.kind.rawValue, device.vendor.rawValue, device.model,
-                         device.memoryMiB.map(String.init) ?? "unknown", device.numaNode.map(String.init) ?? "N/A",
-                         device.pciBusID ?? "N/A"])
-        }
         if topology.devices.isEmpty { return ["No accelerators."] }
-        return aligned(rows)
+        let memoryNodes = topology.devices.contains { $0.memoryNUMANode != nil }
+        var header = ["Device", "Kind", "Vendor", "Model", "Memory MiB", "NUMA"]
+        if memoryNodes { header.append("Memory NUMA") }
+        var rows = [header + ["PCI bus id"]]
+        for device in topology.devices {
+            var row = [name(of: device), device.kind.rawValue, device.vendor.rawValue, device.model,
+                       device.memoryMiB.map { "\($0)\(device.memorySource.marker)" } ?? "unknown",
+                       device.numaNode.map(String.init) ?? "N/A"]
+            if memoryNodes { row.append(device.memoryNUMANode.map(String.init) ?? "N/A") }
+            rows.append(row + [device.pciBusID ?? "N/A"])
+        }
+        var lines = aligned(rows)
+        let sources = Set(topology.devices.map(\.memorySource))
+        if sources.contains(.catalog) { lines.append("* memory from gpuci's catalog of models, not reported by the driver") }
+        if sources.contains(.modelName) { lines.append("~ memory read from the model name, not reported by the driver") }
+        return lines
     }
 
+    /// Host NUMA nodes by OS number; distances in the same order.
     private static func numaTable(_ topology: Topology) -> [String] {
         var rows = [["NUMA", "Memory MiB", "Distances"]]
         for node in topology.numaNodes {
-            rows.append(["\(node.index)", node.memoryMiB.map(String.init) ?? "unknown",
+            rows.append(["\(node.osIndex)", node.memoryMiB.map(String.init) ?? "unknown",
                          node.distances.map { $0.map(String.init).joined(separator: " ") } ?? "unknown"])
         }
-        return aligned(rows)
+        return aligned(rows) + ["NUMA numbers are the OS's, as numactl and nvidia-smi print them."]
     }
 
     /// The `nvidia-smi topo -m` matrix with its legends: device rows end with CPU and NUMA
@@ -66,7 +78,7 @@ public enum TopologyTable {
             var cells = devices.map { device in
                 nic.deviceLinks.flatMap { $0.indices.contains(device.index) ? $0[device.index].label : nil } ?? "N/A"
             }
-            cells += nics.indices.map { other in index == other ? " X " : nicToNIC(nic, nics[other]) }
+            cells += nics.indices.map { other in index == other ? " X " : nicToNIC(nic, nics[other], other) }
             lines.append("NIC\(index)\t" + cells.joined(separator: "\t") + "\t\t" + (nic.numaNode.map(String.init) ?? "N/A"))
         }
         lines.append("")
@@ -101,10 +113,12 @@ public enum TopologyTable {
         if used.contains("XGMI") { entries.append("XGMI = Connection traversing AMD Infinity Fabric (XGMI)") }
         if used.contains("HCCS") { entries.append("HCCS = Connection traversing Huawei HCCS") }
         if used.contains("SIO") { entries.append("SIO  = Connection between the two dies of one Ascend package") }
+        entries.append("NUMA Affinity = the OS's NUMA node number (as numactl --membind and nvidia-smi take it)")
         return entries
     }
 
-    private static func nicToNIC(_ a: NIC, _ b: NIC) -> String {
+    private static func nicToNIC(_ a: NIC, _ b: NIC, _ otherIndex: Int) -> String {
+        if let links = a.nicLinks, links.indices.contains(otherIndex) { return links[otherIndex].label }
         guard let numaA = a.numaNode, let numaB = b.numaNode else { return "N/A" }
         return numaA == numaB ? Link.node.label : Link.sys.label
     }
