@@ -54,7 +54,7 @@ struct AllocatorTraceOptions: ParsableArguments {
     /// The trace to replay with its topology.
     func source() throws(InputError) -> AllocateTraceSource {
         if let generator {
-            let topology = try topology.map { reference throws(InputError) in try TopologyLoader.load(reference) }
+            let topology = try topology.map { reference throws(InputError) in try CommandTopology.load(reference) }
             return AllocateTraceSource(trace: generator.generate(), topology: topology)
         }
         return try AllocateTraceSource.load(path: trace ?? "-", topologyReference: topology)
@@ -69,7 +69,7 @@ struct AllocateTraceSource {
     /// Reads `path` (`-` = standard input); `topologyReference` supplies the GPU list when the
     /// trace has no header, and the links for the topology policy.
     static func load(path: String, topologyReference: String?) throws(InputError) -> AllocateTraceSource {
-        let topology = try topologyReference.map { reference throws(InputError) in try TopologyLoader.load(reference) }
+        let topology = try topologyReference.map { reference throws(InputError) in try CommandTopology.load(reference) }
         let text: String
         if path == "-" {
             guard let stdin = String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) else {

@@ -14,7 +14,7 @@ enum PoolReplay {
             throw InputError("--placement topology needs --topology (a GPU list in the trace header carries no links)")
         }
         let trace = try load(trace: path, models: models)
-        let topology = try reference.map { name throws(InputError) in try TopologyLoader.load(name) }
+        let topology = try reference.map { name throws(InputError) in try CommandTopology.load(name) }
         return try trace.replay(topology: topology, placement: placement, eviction: eviction, requireRDMA: requireRDMA)
             .map(\.jsonLine)
     }

@@ -64,6 +64,7 @@ struct SimulateCommand: ParsableCommand {
         if combinations.count == 1, let (topologyName, evictionPolicy, allocationPolicy) = combinations.first {
             let result = try SessionSimulator.run(parsed, topologyOverride: topologyName, eviction: evictionPolicy,
                                                   allocation: allocationPolicy)
+            CommandTopology.warn(topologyName, notes: result.topologyNotes)
             if let error = result.collectionError { throw InputError(error, file: parsed.file, key: "tests") }
             if let trace { try AtomicFile.write(ChromeTrace.render(result), to: trace) }
             if let svg { try AtomicFile.write(GanttChart.svg(result), to: svg) }
@@ -78,9 +79,12 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--trace, --svg and --html need a single topology, eviction and allocation")
         }
         var rows: [SessionSummary] = []
+        var warned: Set<String> = []
         for (topologyName, evictionPolicy, allocationPolicy) in combinations {
-            rows.append(SessionSummary(try SessionSimulator.run(parsed, topologyOverride: topologyName, eviction: evictionPolicy,
-                                                                allocation: allocationPolicy)))
+            let result = try SessionSimulator.run(parsed, topologyOverride: topologyName, eviction: evictionPolicy,
+                                                  allocation: allocationPolicy)
+            if warned.insert(topologyName).inserted { CommandTopology.warn(topologyName, notes: result.topologyNotes) }
+            rows.append(SessionSummary(result))
         }
         switch format {
         case .json:

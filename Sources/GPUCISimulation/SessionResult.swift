@@ -66,6 +66,8 @@ public struct SessionResult: Sendable, Hashable {
     public var workerWait: SimTime = 0
     /// Time the session spent waiting for gateways to answer.
     public var gatewayWait: SimTime = 0
+    /// The topology's accelerators that are not scheduled (`Topology.unscheduledNotes`).
+    public var topologyNotes: [String] = []
 
     public init(scenario: String, topology: String, gpuNames: [String], eviction: String, allocation: String,
                 requirements: [String], maxTestGPUs: Int, maxTestName: String?, collectionError: String? = nil,

@@ -43,6 +43,7 @@ public enum SessionSimulator {
             eviction: eviction.rawValue, allocation: allocation.rawValue,
             requirements: requirements.map(\.key), maxTestGPUs: scan.maxTestGPUs, maxTestName: scan.maxTestName,
             events: [], tests: [], processedEvents: 0)
+        result.topologyNotes = topology.unscheduledNotes
         if !scenario.skipsModelPool {
             do {
                 try scan.validate(availableGPUs: topology.devices.count)

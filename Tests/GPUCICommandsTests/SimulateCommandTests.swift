@@ -116,6 +116,17 @@ import Testing
         }
     }
 
+    /// A runner whose only accelerators gpuci cannot schedule says so before collection fails
+    /// with "Available: 0 GPUs" (issue 11: no accelerator disappears without a line).
+    @Test func unscheduledAcceleratorsAreNamed() throws {
+        let capture = GPUCIExecutable.packageRoot
+            .appendingPathComponent("Tests/GPUCITopologyTests/Captures/32intel64-8-vector-engines.xml").path
+        let path = try Self.temporaryFile("ve.yaml", "topology: 4x24GB\ntests:\n  - id: a.py::test_a\n    seconds: 5\n")
+        let run = try Self.gpuci(["simulate", path, "--topology", capture])
+        #expect(run.stderr.contains("note: topology \(capture): 8 NEC"), "\(run.stderr)")
+        #expect(run.stderr.contains("not scheduled"), "\(run.stderr)")
+    }
+
     @Test func badOptionsAreRejected() throws {
         #expect(try Self.gpuci(["simulate", "gateway-e2e", "--eviction", "fifo"]).stderr.contains("unknown eviction policy 'fifo'"))
         #expect(try Self.gpuci(["simulate", "gateway-e2e", "--allocation", "random"]).status != 0)
