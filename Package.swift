@@ -41,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(name: "CHwloc", pkgConfig: "hwloc", providers: [.apt(["libhwloc-dev"])]),
@@ -50,7 +51,11 @@ let package = Package(
 
         // posix_spawn with a working directory and closefrom (glibc's _np actions, not in Swift's Glibc module).
         .target(name: "CSpawn"),
-        .target(name: "GPUCISupport", dependencies: ["Yams"], swiftSettings: swiftSettings),
+        .target(
+            name: "GPUCISupport",
+            dependencies: ["Yams", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The bundled data lives at the package root (Topologies/, Scenarios/) where users
         // find it; this target only copies it next to the executable.
         .target(

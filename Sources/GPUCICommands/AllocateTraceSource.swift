@@ -10,13 +10,13 @@ struct AllocatorTraceOptions: ParsableArguments {
     @Option(help: "The trace file (JSON Lines); - reads standard input.")
     var trace: String?
 
-    @Option(help: "A seeded random trace over this many GPUs instead of a file.")
+    @Option(parsing: .unconditional, help: "A seeded random trace over this many GPUs instead of a file.")
     var generate: Int?
 
-    @Option(help: "Operations in a generated trace (default 1000).")
+    @Option(parsing: .unconditional, help: "Operations in a generated trace (default 1000).")
     var ops: Int?
 
-    @Option(help: "Seed of a generated trace (default 1).")
+    @Option(parsing: .unconditional, help: "Seed of a generated trace (default 1).")
     var seed: UInt64?
 
     @Option(help: "Topology reference: a shipped name, a .yaml/.xml path or an inline spec like 8x80GB.")

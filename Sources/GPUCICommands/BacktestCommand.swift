@@ -24,7 +24,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "A source tree or registry CSV for est_time. Default: the bundled sglang registry.")
     var registry: String?
 
-    @Option(help: "Runs with jobs used only as history before the first scored run.")
+    @Option(parsing: .unconditional, help: "Runs with jobs used only as history before the first scored run.")
     var warmup: Int = 3
 
     @Option(help: "Score only runs that started at or after this ISO-8601 time.")
@@ -42,7 +42,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Comma-separated methods: gpuci, sglang-actual, est_time, p90, gpuci-spread, ESTIMATOR@ALGORITHM.")
     var methods: String?
 
-    @Option(help: "Exact-search nodes per search phase of the optimal partitioner (a deterministic budget).")
+    @Option(parsing: .unconditional, help: "Exact-search nodes per search phase of the optimal partitioner (a deterministic budget).")
     var searchNodes: Int = Backtest.Options().partitionOptions.searchNodeBudget
 
     @Flag(help: "Print every suite's lines, not only the totals.")

@@ -11,7 +11,7 @@ struct BenchPoolCommand: ParsableCommand {
     @Option(help: "The pool trace (JSON Lines) to replay.")
     var trace: String
 
-    @Option(name: .customLong("repeat"), help: "How many times to replay the trace.")
+    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "How many times to replay the trace.")
     var repetitions: Int = 100
 
     @Option(help: "Output format: table or json.")

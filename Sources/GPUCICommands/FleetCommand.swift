@@ -24,7 +24,7 @@ struct FleetRunOptions: ParsableArguments {
     @Option(help: "Only runs that started before this ISO-8601 time.")
     var until: String?
 
-    @Option(help: "Idle time after which a run's later jobs count as a re-run.")
+    @Option(parsing: .unconditional, help: "Idle time after which a run's later jobs count as a re-run.")
     var rerunGap: PlanDuration = PlanDuration(argument: "30m")!
 
     @Option(help: "Hours of the day (UTC, FROM-TO, comma-separated) fitted with their own background load, e.g. 06-18.")
@@ -182,7 +182,7 @@ struct FleetChoiceOptions: ParsableArguments {
     @Option(name: .customLong("runners"), help: "What-if: LABEL=N runners under a label (repeatable).")
     var runnerOverrides: [String] = []
 
-    @Option(help: "The run's start hour (UTC, 0-23) that picks the fleet's load window (default: the stored run's).")
+    @Option(parsing: .unconditional, help: "The run's start hour (UTC, 0-23) that picks the fleet's load window (default: the stored run's).")
     var hour: Int?
 
     func validate() throws {
@@ -229,7 +229,7 @@ struct FleetSimulateCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The run to simulate (default: the newest stored run in the window).")
     var runID: String?
 
-    @Option(help: "What-if: at most N jobs of each suite at once (GitHub's max-parallel).")
+    @Option(parsing: .unconditional, help: "What-if: at most N jobs of each suite at once (GitHub's max-parallel).")
     var maxParallel: Int?
 
     @Option(help: "table or json.")
@@ -287,7 +287,7 @@ struct FleetPlanCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The stored run whose suites are planned (default: the newest).")
     var runID: String?
 
-    @Option(help: "Test-step timeout (the files of a partition, without the job's overhead) of suites not given otherwise.")
+    @Option(parsing: .unconditional, help: "Test-step timeout (the files of a partition, without the job's overhead) of suites not given otherwise.")
     var timeout: PlanDuration = PlanDuration(argument: "30m")!
 
     @Option(name: .customLong("suite-timeout"), help: "SUITE=DURATION: one suite's test-step timeout (repeatable).")
@@ -296,19 +296,19 @@ struct FleetPlanCommand: ParsableCommand {
     @Option(help: "A suites file whose timeoutMinutes apply to the suites it lists.")
     var suites: String?
 
-    @Option(help: "Largest accepted P(a job times out), e.g. 1% or 0.01.")
+    @Option(parsing: .unconditional, help: "Largest accepted P(a job times out), e.g. 1% or 0.01.")
     var maxRisk: RiskBound = RiskBound(argument: "1%")!
 
-    @Option(help: "What-if: at most N jobs of each suite at once (GitHub's max-parallel).")
+    @Option(parsing: .unconditional, help: "What-if: at most N jobs of each suite at once (GitHub's max-parallel).")
     var maxParallel: Int?
 
-    @Option(help: "Most partitions tried per suite (default: twice the current count, at least 4).")
+    @Option(parsing: .unconditional, help: "Most partitions tried per suite (default: twice the current count, at least 4).")
     var maxPartitions: Int?
 
-    @Option(help: "Minimise runner-minutes keeping the p50 time-to-green within this duration.")
+    @Option(parsing: .unconditional, help: "Minimise runner-minutes keeping the p50 time-to-green within this duration.")
     var target: PlanDuration?
 
-    @Option(help: "Monte Carlo draws of the whole run per plan.")
+    @Option(parsing: .unconditional, help: "Monte Carlo draws of the whole run per plan.")
     var draws: Int = 200
 
     @Option(help: "table or json.")

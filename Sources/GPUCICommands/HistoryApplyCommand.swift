@@ -18,7 +18,7 @@ struct HistoryApplyCommand: ParsableCommand {
     @Option(help: "The source tree: sglang's test/ or a repository root.")
     var registry: String
 
-    @Option(help: "Fewest passed attempts before a file is judged.")
+    @Option(parsing: .unconditional, help: "Fewest passed attempts before a file is judged.")
     var minRuns: Int = 3
 
     @Option(help: "Only this backend.")

@@ -28,7 +28,7 @@ struct HistoryComparisonOptions: ParsableArguments {
     @Option(help: "A source tree (sglang's test/ or a repository root) or a registry CSV. Default: the bundled sglang registry.")
     var registry: String?
 
-    @Option(help: "Fewest passed attempts before a file is judged.")
+    @Option(parsing: .unconditional, help: "Fewest passed attempts before a file is judged.")
     var minRuns: Int = 3
 
     @Option(help: "Only this backend.")

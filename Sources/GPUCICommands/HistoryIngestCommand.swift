@@ -33,7 +33,7 @@ struct HistoryIngestCommand: ParsableCommand {
     @Option(help: "Commit or CI run id to record with the attempts.")
     var runId: String?
 
-    @Option(help: "0-based partition index of a CI log's job.")
+    @Option(parsing: .unconditional, help: "0-based partition index of a CI log's job.")
     var partition: Int?
 
     @Option(help: "Job id of a CI log (default: log-<hash of the log>).")

@@ -30,7 +30,7 @@ struct PlanBuildCommand: ParsableCommand {
     @OptionGroup var estimates: HistoryEstimateOptions
     @OptionGroup var database: HistoryDatabaseOptions
 
-    @Option(help: "Partitions for every selected suite (instead of a suites file).")
+    @Option(parsing: .unconditional, help: "Partitions for every selected suite (instead of a suites file).")
     var partitions: Int?
 
     @Option(help: "A suites YAML file (partitions, runner, timeout per suite). Default: the bundled sglang suites.")
@@ -90,10 +90,10 @@ struct PlanShowCommand: ParsableCommand {
     @OptionGroup var estimates: HistoryEstimateOptions
     @OptionGroup var database: HistoryDatabaseOptions
 
-    @Option(help: "0-based partition index.")
+    @Option(parsing: .unconditional, help: "0-based partition index.")
     var partition: Int
 
-    @Option(help: "The number of partitions.")
+    @Option(parsing: .unconditional, help: "The number of partitions.")
     var of: Int
 
     func validate() throws {

@@ -54,7 +54,7 @@ struct PlanAlgorithmOptions: ParsableArguments {
     @Option(help: "sglang (the reference LPT) or optimal (never worse; certified).")
     var algorithm: PartitionAlgorithm = .optimal
 
-    @Option(help: "Exact-search nodes per search phase for --algorithm optimal (a deterministic budget, not a clock).")
+    @Option(parsing: .unconditional, help: "Exact-search nodes per search phase for --algorithm optimal (a deterministic budget, not a clock).")
     var searchNodes: Int = PartitionOptions.defaultSearchNodeBudget
 
     var partitionOptions: PartitionOptions { PartitionOptions(searchNodeBudget: searchNodes) }

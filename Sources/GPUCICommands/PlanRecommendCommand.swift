@@ -20,22 +20,22 @@ struct PlanRecommendCommand: ParsableCommand {
     @OptionGroup var selection: PlanSelectionOptions
     @OptionGroup var algorithm: PlanAlgorithmOptions
 
-    @Option(help: "The job's step timeout, e.g. 30m, 1h, 90s (at most 30 days).")
+    @Option(parsing: .unconditional, help: "The job's step timeout, e.g. 30m, 1h, 90s (at most 30 days).")
     var timeout: PlanDuration
 
-    @Option(help: "Fixed cost of every job (runner start, checkout, warm-up), e.g. 2m.")
+    @Option(parsing: .unconditional, help: "Fixed cost of every job (runner start, checkout, warm-up), e.g. 2m.")
     var overhead: PlanDuration = PlanDuration(argument: "0s")!
 
     @OptionGroup var estimates: HistoryEstimateOptions
     @OptionGroup var database: HistoryDatabaseOptions
 
-    @Option(help: "The highest acceptable P(a partition exceeds the timeout), e.g. 1% or 0.01 (needs --estimates from history).")
+    @Option(parsing: .unconditional, help: "The highest acceptable P(a partition exceeds the timeout), e.g. 1% or 0.01 (needs --estimates from history).")
     var maxRisk: RiskBound?
 
-    @Option(help: "The largest partition count to consider.")
+    @Option(parsing: .unconditional, help: "The largest partition count to consider.")
     var maxPartitions: Int = 64
 
-    @Option(help: "GPUs each job holds, for GPU-minutes (default: read from the suite name, e.g. 4-gpu → 4, else 1).")
+    @Option(parsing: .unconditional, help: "GPUs each job holds, for GPU-minutes (default: read from the suite name, e.g. 4-gpu → 4, else 1).")
     var gpusPerJob: Int?
 
     func validate() throws {

@@ -35,26 +35,26 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run the nightly registrations of the suite.")
     var nightly = false
 
-    @Option(help: "0-based partition index.")
+    @Option(parsing: .unconditional, help: "0-based partition index.")
     var partition: Int = 0
 
-    @Option(help: "The number of partitions.")
+    @Option(parsing: .unconditional, help: "The number of partitions.")
     var of: Int = 1
 
     @OptionGroup var algorithm: PlanAlgorithmOptions
     @OptionGroup var estimates: HistoryEstimateOptions
     @OptionGroup var database: HistoryDatabaseOptions
 
-    @Option(help: "Seconds each file may run.")
+    @Option(parsing: .unconditional, help: "Seconds each file may run.")
     var timeoutPerFile: Double = 1200
 
-    @Option(help: "Seconds between SIGTERM and SIGKILL when a file times out.")
+    @Option(parsing: .unconditional, help: "Seconds between SIGTERM and SIGKILL when a file times out.")
     var killGrace: Double = 5
 
-    @Option(help: "Extra attempts for a retriable failure.")
+    @Option(parsing: .unconditional, help: "Extra attempts for a retriable failure.")
     var retry: Int = 0
 
-    @Option(help: "Seconds to wait before a retry.")
+    @Option(parsing: .unconditional, help: "Seconds to wait before a retry.")
     var retryWait: Double = 60
 
     @Flag(help: "Keep going after a failed file.")

@@ -28,7 +28,7 @@ struct ScenarioImportCommand: ParsableCommand {
     @Option(name: .long, help: "The scenario's name (default: the last path's folder name).")
     var name: String?
 
-    @Option(name: .long, help: "Default seconds per test body.")
+    @Option(name: .long, parsing: .unconditional, help: "Default seconds per test body.")
     var testSeconds: Double = 30
 
     func run() throws {
@@ -49,16 +49,16 @@ struct ScenarioGenerateCommand: ParsableCommand {
         discussion: "Example: gpuci scenario generate --tests 400 --models 24 --seed 7 --pd-share 0.3"
     )
 
-    @Option(name: .long, help: "Number of test items.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of test items.")
     var tests: Int = 200
 
-    @Option(name: .long, help: "Number of models (synthetic catalog entries).")
+    @Option(name: .long, parsing: .unconditional, help: "Number of models (synthetic catalog entries).")
     var models: Int = 12
 
-    @Option(name: .long, help: "Random seed.")
+    @Option(name: .long, parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Share of test classes that use prefill/decode workers (0…1).")
+    @Option(name: .long, parsing: .unconditional, help: "Share of test classes that use prefill/decode workers (0…1).")
     var pdShare: Double = 0.2
 
     @Option(name: .long, help: "The topology the scenario names.")

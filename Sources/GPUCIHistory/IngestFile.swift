@@ -44,10 +44,7 @@ public struct IngestFile: Sendable, Hashable {
 
     /// The lowercase hex SHA-256 of `data`: the key of the `ingests` table.
     public static func contentHash(of data: Data) -> String {
-        SHA256.digest(Array(data)).map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        ContentHash.sha256(data)
     }
 
     /// Parses the bytes of a results file, choosing the reader from its content: `<` opens JUnit

@@ -28,15 +28,14 @@ public enum JUnitReader {
     public static func report(data: Data, source: String, backend: String, suite: String? = nil,
                               runID: String? = nil) throws(InputError) -> (attempts: [Attempt], recordedBy: String?) {
         try XMLSafety.requireUTF8(data, file: source)
-        let parser = XMLParser(data: data)
+        let parser = try XMLSafety.parser(for: data, file: source)
         let collector = JUnitCollector(source: source)
         parser.delegate = collector
-        parser.shouldResolveExternalEntities = false
-        let parsed = parser.parse()
+        let parsed = parser.parse() && parser.parserError == nil
+        if let oversized = XMLSafety.oversizedAttribute(in: data, file: source) { throw oversized }
         if let error = collector.error { throw error }
         guard parsed else {
-            let code = parser.parserError.map { ($0 as NSError).code }
-            let reason = code.flatMap(XMLSafety.describe(parserError:)) ?? code.map { "XML parser error \($0)" } ?? "unreadable XML"
+            let reason = XMLSafety.reason(parserError: parser.parserError.map { ($0 as NSError).code })
             throw InputError("malformed XML: \(reason) (at or before this line)", file: source, line: max(parser.lineNumber, 1))
         }
         guard collector.sawRoot else {

@@ -67,6 +67,6 @@ public struct PlanDocument: Sendable, Hashable, Codable {
 
     /// SHA-256 of the canonical (compact, sorted-key) JSON of the plan.
     public var hash: String {
-        SHA256.hex((try? JSONOutput.string(self, pretty: false)) ?? "")
+        ContentHash.sha256((try? JSONOutput.string(self, pretty: false)) ?? "")
     }
 }

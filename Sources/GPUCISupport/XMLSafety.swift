@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// Checks on XML bytes before they reach Foundation's XMLParser or libhwloc, which crash on some
 /// malformed input instead of reporting it.
@@ -13,6 +16,9 @@ public enum XMLSafety {
             let value = head[encoding.upperBound...].dropFirst().prefix { $0 != "\"" && $0 != "'" }
             guard value == "utf-8" || value == "utf8" else { return }
         }
+        // The standard library's validation is fast even in a debug build; the located scan
+        // below runs only for a file that fails it.
+        if String(validating: data, as: UTF8.self) != nil { return }
         var line = 1, column = 1
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = data.makeIterator()
@@ -56,11 +62,106 @@ public enum XMLSafety {
         }
     }
 
+    /// The largest XML document gpuci reads: 1 GiB (a JUnit report with captured output can pass
+    /// libxml2's 10 MB default by far).
+    public static let maximumDocumentBytes = 1 << 30
+    /// libxml2's limit on one attribute value or name without its huge-document option, which
+    /// Foundation's parser does not expose.
+    public static let maximumAttributeBytes = 10_000_000
+
+    /// A parser for `data` that feeds libxml2 in chunks, so that its 10 MB limit on unparsed input
+    /// applies to a chunk rather than the document; text nodes of any length reach the delegate in
+    /// pieces. Throws when the document is over ``maximumDocumentBytes``.
+    public static func parser(for data: Data, file: String) throws(InputError) -> XMLParser {
+        guard data.count <= maximumDocumentBytes else {
+            throw InputError("the XML document is \(data.count) bytes; gpuci reads at most \(maximumDocumentBytes) (1 GiB)", file: file)
+        }
+        let parser = XMLParser(stream: InputStream(data: data))
+        parser.shouldResolveExternalEntities = false
+        return parser
+    }
+
+    /// The error for an attribute value or CDATA section longer than ``maximumAttributeBytes``, which libxml2
+    /// either refuses or silently drops (so that a reader sees the attribute as missing); readers
+    /// ask for it after every parse, before trusting the result. Only documents over 10 MB are scanned.
+    public static func oversizedAttribute(in data: Data, file: String) -> InputError? {
+        guard data.count > maximumAttributeBytes, let long = longestConstruct(in: data), long.bytes > maximumAttributeBytes else { return nil }
+        return InputError("\(long.kind) of \(long.bytes) bytes; libxml2 reads at most \(maximumAttributeBytes) bytes in one",
+                          file: file, line: long.line)
+    }
+
+    /// The one-line reason for a parser failure, by its error code.
+    public static func reason(parserError code: Int?) -> String {
+        code.flatMap(describe(parserError:)) ?? code.map { "XML parser error \($0)" } ?? "unreadable XML"
+    }
+
+    /// The longest quoted attribute value inside a tag or CDATA section, and the line it starts
+    /// on; comments, processing instructions and declarations are skipped whole.
+    static func longestConstruct(in data: Data) -> (kind: String, bytes: Int, line: Int)? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (kind: String, bytes: Int, line: Int)? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var best: (kind: String, bytes: Int, line: Int)?
+            var line = 1, index = 0
+            func starts(_ text: StaticString, at offset: Int) -> Bool {
+                let count = text.utf8CodeUnitCount
+                guard offset + count <= bytes.count else { return false }
+                return (0..<count).allSatisfy { bytes[offset + $0] == text.utf8Start[$0] }
+            }
+            /// Moves past `terminator`, counting lines; to the end when it is missing.
+            func skip(past terminator: StaticString) {
+                while index < bytes.count, !starts(terminator, at: index) {
+                    if bytes[index] == UInt8(ascii: "\n") { line += 1 }
+                    index += 1
+                }
+                index = min(index + terminator.utf8CodeUnitCount, bytes.count)
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\n") { line += 1 }
+                guard byte == UInt8(ascii: "<") else { index += 1; continue }
+                if starts("<!--", at: index) { skip(past: "-->"); continue }
+                if starts("<![CDATA[", at: index) {
+                    let start = index, startLine = line
+                    skip(past: "]]>")
+                    let length = index - start - 12
+                    if length > (best?.bytes ?? -1) { best = ("a CDATA section", length, startLine) }
+                    continue
+                }
+                if starts("<?", at: index) { skip(past: "?>"); continue }
+                if starts("<!", at: index) { skip(past: ">"); continue }
+                index += 1
+                var quote: UInt8 = 0, start = 0, startLine = line
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte == UInt8(ascii: "\n") { line += 1 }
+                    if quote != 0 {
+                        if byte == quote {
+                            let length = index - start - 1
+                            if length > (best?.bytes ?? -1) { best = ("an attribute value", length, startLine) }
+                            quote = 0
+                        }
+                    } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                        quote = byte; start = index; startLine = line
+                    } else if byte == UInt8(ascii: ">") {
+                        index += 1
+                        break
+                    }
+                    index += 1
+                }
+                if quote != 0 {
+                    let length = bytes.count - start - 1
+                    if length > (best?.bytes ?? -1) { best = ("an attribute value", length, startLine) }
+                }
+            }
+            return best
+        }
+    }
+
     /// What an XML parser error code (libxml2's numbering, which Foundation's `XMLParser.ErrorCode`
     /// shares) means, for the codes malformed real files produce; `nil` for others.
     public static func describe(parserError code: Int) -> String? {
         switch code {
-        case 1: "the parser gave up (a document or text node past libxml2's 10 MB limit?)"
+        case 1: "the parser gave up (a name or attribute past libxml2's 10 MB limit?)"
         case 4: "the document is empty"
         case 5: "the document ends too early, or has content after its root element"
         case 9: "an invalid character"

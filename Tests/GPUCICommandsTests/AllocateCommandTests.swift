@@ -161,3 +161,18 @@ struct AllocateCommandTests {
         #expect(throws: Never.self) { _ = try GPUCI.parseAsRoot(["plan", "--partitions", "1024"]) }
     }
 }
+
+/// A negative number is a value out of range, not a missing value (repro 28, item 6).
+@Suite struct NegativeOptionValueTests {
+    @Test(arguments: [
+        (["run", "--registry", "r", "--backend", "cpu", "--suite", "s", "--timeout-per-file", "-1"], "--timeout-per-file must be positive"),
+        (["plan", "--partitions", "-2"], "--partitions must be from 1 to 1024"),
+        (["plan", "recommend", "--timeout", "-5m"], "'-5m' is invalid for '--timeout"),
+    ])
+    func negativeValuesAreJudgedAsValues(arguments: [String], message: String) throws {
+        let run = try GPUCIExecutable.run(arguments)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        #expect(!run.stderr.contains("Missing value"))
+    }
+}

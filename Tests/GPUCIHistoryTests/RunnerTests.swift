@@ -172,3 +172,45 @@ import Testing
         }
     }
 }
+
+/// Reports past libxml2's 10 MB limits (repro 21; repro 28, item 4): a document or a text node of
+/// any size up to 1 GiB is read; one attribute or CDATA section over 10 MB is named, not dropped.
+@Suite struct LargeJUnitTests {
+    @Test func aReportOverTenMegabytesIsRead() throws {
+        var xml = "<testsuite name=\"s\">\n"
+        for index in 0..<200_000 { xml += "<testcase file=\"t/a\(index % 100).py\" name=\"t\(index)\" time=\"1\"/>\n" }
+        xml += "</testsuite>\n"
+        #expect(xml.utf8.count > 10_000_000)
+        let attempts = try JUnitReader.read(data: Data(xml.utf8), source: "big.xml", backend: "cuda")
+        #expect(attempts.count == 100)
+        #expect(attempts.allSatisfy { $0.seconds == 2000 })
+    }
+
+    @Test func capturedOutputOverTenMegabytesIsRead() throws {
+        let output = String(repeating: String(repeating: "x", count: 99) + "\n", count: 101_000)
+        let xml = "<testsuite name=\"s\">\n<testcase file=\"t/a.py\" name=\"t\" time=\"1.5\"><system-out>\(output)</system-out></testcase>\n</testsuite>\n"
+        let attempts = try JUnitReader.read(data: Data(xml.utf8), source: "out.xml", backend: "cuda")
+        #expect(attempts.map(\.file) == ["t/a.py"])
+        #expect(attempts.first?.seconds == 1.5)
+    }
+
+    @Test func anAttributeOverTenMegabytesIsNamed() {
+        let xml = "<testsuite>\n<testcase file=\"" + String(repeating: "a", count: 10_000_001) + ".py\" name=\"x\" time=\"1\"/></testsuite>\n"
+        #expect {
+            _ = try JUnitReader.read(data: Data(xml.utf8), source: "long.xml", backend: "cuda")
+        } throws: { error in
+            "\(error)" == "long.xml:2: an attribute value of 10000004 bytes; libxml2 reads at most 10000000 bytes in one"
+        }
+    }
+
+    @Test func aCDATASectionOverTenMegabytesIsNamedAndQuotesInItAreNotAttributes() throws {
+        let text = String(repeating: "it's ", count: 2_200_000)
+        let xml = "<testsuite name=\"s\">\n<testcase file=\"t/a.py\" name=\"t\" time=\"1\"><system-out><![CDATA[\(text)]]></system-out></testcase>\n</testsuite>\n"
+        #expect {
+            _ = try JUnitReader.read(data: Data(xml.utf8), source: "cdata.xml", backend: "cuda")
+        } throws: { error in "\(error)".hasPrefix("cdata.xml:2: a CDATA section of 11000000 bytes") }
+        let small = "<testsuite name=\"s\">\n<!-- don't -->\n<testcase file=\"t/a.py\" name=\"t\" time=\"1\"><system-out><![CDATA[it's]]></system-out>"
+            + "<system-err>" + String(repeating: "it's ", count: 2_200_000) + "</system-err></testcase>\n</testsuite>\n"
+        #expect(try JUnitReader.read(data: Data(small.utf8), source: "ok.xml", backend: "cuda").count == 1)
+    }
+}

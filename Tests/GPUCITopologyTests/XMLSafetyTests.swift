@@ -62,3 +62,16 @@ import Testing
         #expect(text.contains(missing) && text.contains("crashes without it"), "\(text)")
     }
 }
+
+/// A capture over libxml2's 10 MB default is read (repro 21).
+@Suite struct LargeCaptureTests {
+    @Test func aCaptureOverTenMegabytesIsRead() throws {
+        let capture = try String(contentsOfFile: CaptureCorpusTests.path("nvidiaDGX2.v3.xml"), encoding: .utf8)
+        let padded = capture.replacingOccurrences(of: "</topology>", with: String(repeating: " ", count: 11_000_000) + "</topology>")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-large-\(UUID().uuidString).xml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(padded.utf8).write(to: URL(fileURLWithPath: path))
+        let topology = try TopologyLoader.load(path)
+        #expect(topology.devices.count == 16)
+    }
+}

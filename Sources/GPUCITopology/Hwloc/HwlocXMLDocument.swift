@@ -30,15 +30,15 @@ struct HwlocXMLDocument {
         guard !data.isEmpty else { throw InputError("the file is empty (expected hwloc XML)", file: file) }
         try XMLSafety.requireUTF8(data, file: file)
         try XMLSafety.requireHwlocDoctype(data, file: file)
-        let parser = XMLParser(data: data)
+        let parser = try XMLSafety.parser(for: data, file: file)
         let scanner = Scanner(file: file)
         parser.delegate = scanner
-        parser.shouldResolveExternalEntities = false
         // swift-corelibs' parser can return true and still record an error (e.g. a truncated file).
-        if !parser.parse() || parser.parserError != nil {
+        let parsed = parser.parse() && parser.parserError == nil
+        if let oversized = XMLSafety.oversizedAttribute(in: data, file: file) { throw oversized }
+        if !parsed {
             if let failure = scanner.failure { throw failure }
-            let code = parser.parserError.map { ($0 as NSError).code }
-            let reason = code.flatMap(XMLSafety.describe(parserError:)) ?? "XML parser error \(code.map(String.init) ?? "unknown"); truncated file or unbalanced tags?"
+            let reason = XMLSafety.reason(parserError: parser.parserError.map { ($0 as NSError).code })
             throw InputError("not well-formed XML: \(reason)", file: file, line: parser.lineNumber, column: parser.columnNumber)
         }
         if let failure = scanner.failure { throw failure }
