@@ -125,5 +125,10 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "GPUCIFleetTests", dependencies: ["GPUCIFleet", "GPUCITestSupport"]),
         .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),
+        // The CI fuzz suite: seeded mutations of every reader's input (issue 15).
+        .testTarget(
+            name: "GPUCIFuzzTests",
+            dependencies: ["GPUCITopology", "GPUCIAllocation", "GPUCIPool", "GPUCISimulation", "GPUCIPython",
+                           "GPUCIPlanner", "GPUCIHistory", "GPUCIFleet", "GPUCITestSupport"]),
     ]
 )

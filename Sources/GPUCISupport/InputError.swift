@@ -50,9 +50,21 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         self.init(message, at: SourceLocation(file: file, line: line, column: column, key: key))
     }
 
-    /// The one line the command line prints: `location: message`.
+    /// The one line the command line prints: `location: message`. Line breaks and other control
+    /// characters echoed from the input (a key, a value) are escaped, so it stays one line.
     public var description: String {
-        guard let location else { return message }
-        return "\(location): \(message)"
+        let text = location.map { "\($0): \(message)" } ?? message
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else { return text }
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: escaped += "\\u{\(String(scalar.value, radix: 16))}"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 }

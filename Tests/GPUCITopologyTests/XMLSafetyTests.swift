@@ -61,6 +61,17 @@ import Testing
         let text = Self.load(Array("<topology version=\"2.0\">\(body)</topology>\n".utf8))
         #expect(text.contains(missing) && text.contains("crashes without it"), "\(text)")
     }
+
+    /// The same in a v1 file, found by the CI fuzz suite: the real v1 capture with one NUMA
+    /// node's `complete_cpuset` misspelt crashed libhwloc in `hwloc_bitmap_isequal`.
+    @Test func aV1NUMANodeWithoutItsCompleteCpusetIsRefusedBeforeHwloc() throws {
+        let capture = try String(contentsOfFile: CaptureCorpusTests.path("24em64t-2n6c2t-pci.v1.xml"), encoding: .utf8)
+        let damaged = capture.replacingOccurrences(of: "<object type=\"NUMANode\" os_index=\"0\" cpuset=\"0x00555555\" complete_cpuset=",
+                                                   with: "<object type=\"NUMANode\" os_index=\"0\" cpuset=\"0x00555555\" complete_cpust=")
+        #expect(damaged != capture)
+        let text = Self.load(Array(damaged.utf8))
+        #expect(text.contains(":33: complete_cpuset: the NUMANode object has a cpuset but no complete_cpuset"), "\(text)")
+    }
 }
 
 /// A capture over libxml2's 10 MB default is read (repro 21).

@@ -10,7 +10,7 @@ import GPUCISupport
 /// - the bytes must be well-formed UTF-8 XML with a `<topology>` root (a broken file is reported
 ///   at its line and never reaches hwloc's parser);
 /// - `<topology version=…>` gives the format: v1 (no version), v2 or v3;
-/// - CPU-side objects of v2/v3 carry the complete sets libhwloc's importer assumes;
+/// - CPU-side objects carry the complete sets libhwloc's importer assumes;
 /// - attributes hwloc would read with `strtoull` (a NUMA node's `local_memory`) must be
 ///   non-negative and plausible, so `"-5"` is an error at its line, not 16 EiB;
 /// - a v3 capture is rewritten as v2, which the libhwloc 2.x that Debian ships reads, so
@@ -96,7 +96,7 @@ struct HwlocXMLDocument {
                     majorVersion = major
                 }
             }
-            if name == "object", majorVersion >= 2, let failure = Self.missingCompleteSet(attributes) {
+            if name == "object", let failure = Self.missingCompleteSet(attributes) {
                 return fail(parser, failure.message, key: failure.key)
             }
             if name == "object", attributes["type"] == "NUMANode", let value = attributes["local_memory"] {
@@ -137,9 +137,10 @@ struct HwlocXMLDocument {
             pendingText = ""
         }
 
-        /// libhwloc 2.9's importer dereferences NULL on a v2 object with a cpuset but no
-        /// complete_cpuset (the root) or a nodeset but no complete_nodeset (a NUMA node). Every
-        /// hwloc export writes each set with its complete twin, so a CPU-side object must.
+        /// libhwloc 2.9's importer dereferences NULL on an object with a cpuset but no
+        /// complete_cpuset (the root; any NUMA node of a v1 file) or a nodeset but no
+        /// complete_nodeset (a NUMA node). Every hwloc export, 1.x to 3.x, writes each set with its
+        /// complete twin, so a CPU-side object must.
         static func missingCompleteSet(_ attributes: [String: String]) -> (message: String, key: String)? {
             let type = attributes["type"] ?? "?"
             guard !["Bridge", "PCIDev", "OSDev", "Misc"].contains(type) else { return nil }
