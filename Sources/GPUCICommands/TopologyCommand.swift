@@ -70,7 +70,7 @@ struct TopologyCommand: ParsableCommand {
             let topology = try TopologyLoader.load(reference)
             switch format {
             case .json:
-                print(try JSONOutput.string(topology))
+                print(try topology.prettyJSON())
             case .table:
                 let names = (try? TopologyLoader.shippedNames()) ?? []
                 let description = names.contains(reference) ? (try? TopologyLoader.shipped(reference))?.description : nil
@@ -99,7 +99,7 @@ struct TopologyCommand: ParsableCommand {
             let topology = try hwloc.topology(name: "this-machine")
             switch format {
             case .json:
-                print(try JSONOutput.string(topology))
+                print(try topology.prettyJSON())
             case .table:
                 print(TopologyTable.render(topology, includeNICs: nics), terminator: "")
                 print("")

@@ -111,3 +111,17 @@ import Testing
         do { _ = try TopologyLoader.load(cut.path) } catch { #expect("\(error)".contains("cut.xml.gz") && "\(error)".contains("truncated")) }
     }
 }
+
+/// `prettyJSON` writes the link matrix itself; the text must be JSONEncoder's, byte for byte.
+@Suite struct TopologyJSONTests {
+    @Test func theDirectMatrixWriterMatchesJSONEncoder() throws {
+        var topologies = try TopologyLoader.shippedNames().map { try TopologyLoader.load($0) }
+        topologies += try ["24em64t-2n6c2t-pci.v1.xml", "nvidiaDGX2.v3.xml", "16intel64-usnic.xml", "96em64t-4n4d3ca2co-pci.xml"]
+            .map { try CaptureCorpusTests.load($0) }
+        topologies.append(try #require(try InlineTopology.parse("3x24GB,80GB")))
+        for topology in topologies {
+            #expect(try topology.prettyJSON() == JSONOutput.string(topology), "\(topology.name)")
+        }
+        #expect(topologies.contains { $0.links.isEmpty })
+    }
+}
