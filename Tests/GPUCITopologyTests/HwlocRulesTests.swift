@@ -160,3 +160,45 @@ import Testing
         #expect(error?.location?.key == "version" && "\(String(describing: error))".contains(version))
     }
 }
+
+/// Captures with thousands of accelerators (repro 22): links come from each device's ancestor
+/// path once, and past the stated cap the capture is refused instead of exhausting memory.
+@Suite struct ManyAcceleratorCaptureTests {
+    /// `count` bare H200s, `perBridge` to a host bridge, bridges alternating between two packages.
+    static func capture(gpus count: Int, perBridge: Int) -> String {
+        let f = HwlocFixture()
+        var packages = ["", ""]
+        var device = 0
+        var domain = 0
+        while device < count {
+            let here = min(perBridge, count - device)
+            let functions = (0..<here).map { bus in
+                f.pciDevice(busid: String(format: "%04x:%02x:00.0", domain, bus + 1), type: "0302 [10de:2335] [10de:18be] a1")
+            }
+            packages[domain % 2] += "\n" + f.hostBridge(domain: String(format: "%04x", domain), buses: "01-ff", functions.joined(separator: "\n"))
+            device += here
+            domain += 1
+        }
+        return f.machine(packages: packages)
+    }
+
+    @Test func aThousandGPUCaptureGetsEveryLinkFromThePCITree() throws {
+        let t = try HwlocRulesTests.load(Self.capture(gpus: 1024, perBridge: 200))
+        #expect(t.devices.count == 1024)
+        #expect(t.links.count == 1024 && t.links.allSatisfy { $0.count == 1024 })
+        #expect(t.links[0][0] == .selfLink)
+        #expect(t.links[0][199] == .phb)    // one host bridge
+        #expect(t.links[0][400] == .node)   // another host bridge of the same package
+        #expect(t.links[0][200] == .sys)    // the other package
+        #expect(t.links[800][0] == .node && t.links[1023][0] == .sys && t.links[1023][1001] == .phb)
+    }
+
+    @Test func moreAcceleratorsThanTheCapAreRefusedWithTheCap() {
+        let cap = HwlocReader.maximumAccelerators
+        #expect {
+            try HwlocRulesTests.load(Self.capture(gpus: cap + 1, perBridge: 250))
+        } throws: { error in
+            "\(error)" == "rule: the topology has \(cap + 1) accelerators; gpuci reads at most \(cap) (every pair gets a link)"
+        }
+    }
+}
