@@ -1,4 +1,3 @@
-import Foundation
 import GPUCISupport
 
 /// Reads the JSON Lines form of an ``AllocationTrace``.
@@ -6,10 +5,10 @@ import GPUCISupport
 /// Every problem is an `InputError` naming the file, the 1-based line and the field:
 /// bad JSON, an unknown op or field, a missing field, a negative or non-finite memory, a tp
 /// that is not an integer ≥ 1, a GPU id listed twice or unknown to the GPU list.
-/// Lines holding only white space are skipped.
+/// Lines holding only white space (space, tab, carriage return) are skipped.
 public enum AllocationTraceParser {
     /// Fields an allocate spec may carry.
-    static let specFields: Set<String> = ["key", "memoryGB", "tp"]
+    static let specFields = ["key", "memoryGB", "tp"]
     /// Largest memory a GPU entry may declare (the allocator's lane range).
     static let maxMemoryMiB = Int(Int32.max)
 
@@ -21,11 +20,9 @@ public enum AllocationTraceParser {
         var header: [GPUInfo]?
         var steps: [TraceStep] = []
         var first = true
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            guard line.contains(where: { !$0.isWhitespace }) else { continue }
-            var reader = FieldReader(file: file, line: index + 1)
-            let object = try reader.object(String(line))
+        for line in JSONLines(text) {
+            var reader = FieldReader(file: file, line: line.number)
+            let object = try reader.object(line.text)
             if first {
                 first = false
                 if object["op"] == nil {
@@ -33,7 +30,7 @@ public enum AllocationTraceParser {
                     continue
                 }
             }
-            steps.append(TraceStep(line: index + 1, operation: try parseOperation(object, reader: &reader)))
+            steps.append(TraceStep(line: line.number, operation: try parseOperation(object, reader: &reader)))
         }
         guard let gpus = header ?? defaultGPUs else {
             throw InputError("no GPU list: start the trace with {\"gpus\":[{\"id\":0,\"memoryMiB\":81920,\"name\":\"H100\"}]} or pass a topology",
@@ -49,7 +46,7 @@ public enum AllocationTraceParser {
         return AllocationTrace(gpus: gpus, steps: steps)
     }
 
-    private static func parseHeader(_ object: [String: Any], reader: inout FieldReader) throws(InputError) -> [GPUInfo]? {
+    private static func parseHeader(_ object: JSONObject, reader: inout FieldReader) throws(InputError) -> [GPUInfo]? {
         try reader.rejectUnknown(object, allowed: ["gpus"], expected: "a header {\"gpus\":[…]} or an op")
         guard let list = object["gpus"] else { return nil }
         let entries = try reader.array(list, key: "gpus")
@@ -71,20 +68,23 @@ public enum AllocationTraceParser {
         return gpus
     }
 
-    private static func parseOperation(_ object: [String: Any], reader: inout FieldReader) throws(InputError) -> TraceOperation {
+    private static func parseOperation(_ object: JSONObject, reader: inout FieldReader) throws(InputError) -> TraceOperation {
         let op = try reader.string(try reader.required(object, "op"), key: "op")
         switch op {
         case "allocate":
             try reader.rejectUnknown(object, allowed: ["op", "specs", "preserveOrder"], expected: "op, specs, preserveOrder")
             let specs = try reader.array(try reader.required(object, "specs"), key: "specs")
             var requests: [SlotRequest] = []
+            // A set only for long batches: hashing every key costs more than comparing a few.
             var keys: Set<String> = []
+            let hashed = specs.count > 16
             for (k, spec) in specs.enumerated() {
                 let prefix = "specs[\(k)]"
                 let fields = try reader.object(spec, key: prefix)
                 try reader.rejectUnknown(fields, allowed: specFields, prefix: prefix, expected: "key, memoryGB, tp")
                 let key = try reader.string(try reader.required(fields, "key", prefix: prefix), key: "\(prefix).key")
-                guard keys.insert(key).inserted else {
+                let repeated = hashed ? !keys.insert(key).inserted : requests.contains { $0.key == key }
+                guard !repeated else {
                     throw reader.error("key '\(key)' appears twice in one allocate (specs are a mapping)", key: "\(prefix).key")
                 }
                 let memory = try reader.optional(fields["memoryGB"]).map { value throws(InputError) in

@@ -12,6 +12,14 @@ struct SetBitCursor {
         self.current = words.isEmpty ? 0 : words[0]
     }
 
+    /// A cursor whose first `next()` is the first set bit at or after `index`.
+    @inlinable
+    init(_ words: UnsafeBufferPointer<UInt64>, from index: Int) {
+        self.words = words
+        self.wordIndex = index >> 6
+        self.current = wordIndex < words.count ? words[wordIndex] & (~UInt64(0) << UInt64(index & 63)) : 0
+    }
+
     /// The next set bit, or `nil` once every word is exhausted.
     @inlinable
     mutating func next() -> Int? {

@@ -1,8 +1,7 @@
-import Foundation
 import GPUCISupport
 
-/// Typed reads of `JSONSerialization` values for one trace line, each failure an `InputError`
-/// at that line and key.
+/// Typed reads of the JSON values of one trace line, each failure an `InputError` at that
+/// line and key.
 struct FieldReader {
     let file: String
     let line: Int
@@ -12,101 +11,89 @@ struct FieldReader {
     }
 
     /// The line parsed as a JSON object.
-    func object(_ text: String) throws(InputError) -> [String: Any] {
-        let parsed: Any
+    func object(_ text: Substring) throws(InputError) -> JSONObject {
+        let parsed: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])
+            parsed = try JSONValue.parse(text)
         } catch {
-            throw self.error("not valid JSON (expected one JSON object per line)")
+            throw self.error("not valid JSON: \(error) (expected one JSON object per line)")
         }
-        guard let object = parsed as? [String: Any] else { throw self.error("expected a JSON object") }
+        guard case .object(let object) = parsed else { throw self.error("expected a JSON object, got \(parsed.kind)") }
         return object
     }
 
-    func object(_ value: Any, key: String) throws(InputError) -> [String: Any] {
-        guard let object = value as? [String: Any] else { throw error("expected an object", key: key) }
+    func object(_ value: JSONValue, key: String) throws(InputError) -> JSONObject {
+        guard case .object(let object) = value else { throw error("expected an object, got \(value.kind)", key: key) }
         return object
     }
 
-    func array(_ value: Any, key: String) throws(InputError) -> [Any] {
-        guard let array = value as? [Any] else { throw error("expected an array", key: key) }
+    func array(_ value: JSONValue, key: String) throws(InputError) -> [JSONValue] {
+        guard case .array(let array) = value else { throw error("expected an array, got \(value.kind)", key: key) }
         return array
     }
 
-    func required(_ object: [String: Any], _ field: String, prefix: String? = nil) throws(InputError) -> Any {
-        guard let value = object[field], !(value is NSNull) else {
+    func required(_ object: JSONObject, _ field: String, prefix: String? = nil) throws(InputError) -> JSONValue {
+        guard let value = object[field], value != .null else {
             throw error("missing", key: prefix.map { "\($0).\(field)" } ?? field)
         }
         return value
     }
 
     /// `nil` for an absent field or JSON `null`.
-    func optional(_ value: Any?) -> Any? {
-        guard let value, !(value is NSNull) else { return nil }
-        return value
+    func optional(_ value: JSONValue?) -> JSONValue? {
+        value == .null ? nil : value
     }
 
-    func rejectUnknown(_ object: [String: Any], allowed: Set<String>, prefix: String? = nil, expected: String) throws(InputError) {
+    func rejectUnknown(_ object: JSONObject, allowed: [String], prefix: String? = nil, expected: String) throws(InputError) {
+        guard !object.members.allSatisfy({ allowed.contains($0.key) }) else { return }
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw error("unknown field (expected \(expected))", key: prefix.map { "\($0).\(unknown)" } ?? unknown)
         }
     }
 
-    func string(_ value: Any, key: String) throws(InputError) -> String {
-        guard let text = value as? String else { throw error("expected a string", key: key) }
+    func string(_ value: JSONValue, key: String) throws(InputError) -> String {
+        guard case .string(let text) = value else { throw error("expected a string, got \(Self.describe(value))", key: key) }
         return text
     }
 
-    func bool(_ value: Any, key: String) throws(InputError) -> Bool {
-        guard let number = value as? NSNumber, Self.isBool(number) else { throw error("expected true or false", key: key) }
-        return number.boolValue
+    func bool(_ value: JSONValue, key: String) throws(InputError) -> Bool {
+        guard case .bool(let flag) = value else { throw error("expected true or false, got \(Self.describe(value))", key: key) }
+        return flag
     }
 
-    func integer(_ value: Any, key: String, minimum: Int, maximum: Int = Int.max) throws(InputError) -> Int {
+    func integer(_ value: JSONValue, key: String, minimum: Int, maximum: Int = Int.max) throws(InputError) -> Int {
         let bound = maximum == Int.max ? "≥ \(minimum)" : "in \(minimum)...\(maximum)"
-        guard let number = value as? NSNumber, !Self.isBool(number), Self.isInteger(number) else {
+        guard case .integer(let integer) = value else {
             throw error("expected an integer \(bound), got \(Self.describe(value))", key: key)
         }
-        let integer = number.intValue
         guard integer >= minimum, integer <= maximum else {
             throw error("expected an integer \(bound), got \(integer)", key: key)
         }
         return integer
     }
 
-    func memoryGB(_ value: Any, key: String) throws(InputError) -> Double {
-        guard let number = value as? NSNumber, !Self.isBool(number) else {
-            throw error("expected a number of GB ≥ 0, got \(Self.describe(value))", key: key)
+    func memoryGB(_ value: JSONValue, key: String) throws(InputError) -> Double {
+        let gb: Double
+        switch value {
+        case .integer(let integer): gb = Double(integer)
+        case .number(let number): gb = number
+        default: throw error("expected a number of GB ≥ 0, got \(Self.describe(value))", key: key)
         }
-        let gb = number.doubleValue
         guard gb.isFinite, gb >= 0, gb <= 2_000_000 else {
-            throw error("expected a number of GB in 0...2000000, got \(number)", key: key)
+            throw error("expected a number of GB in 0...2000000, got \(Self.describe(value))", key: key)
         }
         return gb
     }
 
-    private static func isBool(_ number: NSNumber) -> Bool {
-        String(cString: number.objCType) == "c" && type(of: number) != NSNumber.self
-    }
-
-    /// Integer JSON syntax that fits `Int` (`2.0`, `1e2` and values beyond 2⁶³ − 1 do not).
-    private static func isInteger(_ number: NSNumber) -> Bool {
-        if number is NSDecimalNumber { return false }
-        switch String(cString: number.objCType) {
-        case "c", "s", "i", "l", "q", "C", "S", "I", "L": return true
-        case "Q": return number.uint64Value <= UInt64(Int.max)
-        default: return false
-        }
-    }
-
-    private static func describe(_ value: Any) -> String {
+    private static func describe(_ value: JSONValue) -> String {
         switch value {
-        case let text as String: "the string \"\(text)\""
-        case let number as NSNumber: isBool(number) ? "\(number.boolValue)" : "\(number)"
-        case is NSNull: "null"
-        case is [Any]: "an array"
-        case is [String: Any]: "an object"
-        default: "\(value)"
+        case .string(let text): "the string \"\(text)\""
+        case .integer(let integer): "\(integer)"
+        case .number(let number): "\(number)"
+        case .bool(let flag): "\(flag)"
+        case .null: "null"
+        case .array: "an array"
+        case .object: "an object"
         }
     }
 }

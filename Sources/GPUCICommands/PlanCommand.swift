@@ -39,6 +39,9 @@ struct PlanBuildCommand: ParsableCommand {
     @Option(help: "table, json or github-matrix.")
     var format: PlanFormat = .table
 
+    @Flag(help: "Write a github-matrix even with jobs that cannot pass: no runner, an estimate over the timeout, nothing to run.")
+    var allowDeadJobs = false
+
     func validate() throws {
         if let partitions, !(1...PartitionOptions.maximumPartitions).contains(partitions) {
             throw ValidationError("--partitions must be from 1 to \(PartitionOptions.maximumPartitions)")
@@ -49,7 +52,10 @@ struct PlanBuildCommand: ParsableCommand {
     func run() throws {
         let (registrations, estimated, overhead, _) = try estimates.planningEstimates(selection.loadRegistrations(), database: database, selection: selection)
         let keys = try selection.selectedSuites(in: registrations)
-        let config: SuitesConfig? = partitions == nil ? try PlanRegistry.suitesConfig(suites) : nil
+        let config: SuitesConfig? = partitions == nil ? try PlanRegistry.suitesConfig(suites, registry: selection.registry) : nil
+        if partitions == nil, config == nil, let registry = selection.registry {
+            FileHandle.standardError.write(Data("note: no suites file for \(registry) (the bundled one describes the bundled registry): one partition per suite, no runner or timeout; pass --suites FILE or --partitions N\n".utf8))
+        }
         var plans: [SuitePlan] = []
         var entries: [PlanDocument.Suite] = []
         for key in keys {
@@ -71,8 +77,12 @@ struct PlanBuildCommand: ParsableCommand {
         case .table: print(PlanRendering.table(document, plans: plans), terminator: "")
         case .json: print(try PlanRendering.json(document), terminator: "")
         case .githubMatrix:
-            for entry in entries where entry.runner == nil {
-                FileHandle.standardError.write(Data("warning: \(entry.backend)/\(entry.suite) has no suites-file entry: runner \"unknown\", timeout 30 min assumed\n".utf8))
+            let dead = DeadJob.find(in: document)
+            for job in dead {
+                FileHandle.standardError.write(Data("\(allowDeadJobs ? "warning" : "error"): \(job)\n".utf8))
+            }
+            guard dead.isEmpty || allowDeadJobs else {
+                throw DeadJob.Refusal(count: dead.count)
             }
             print(try PlanRendering.githubMatrix(document), terminator: "")
         }
@@ -113,5 +123,52 @@ struct PlanShowCommand: ParsableCommand {
         let plan = SuitePlanner.plan(registrations, key: key, partitions: of, algorithm: algorithm.algorithm,
                                      options: algorithm.partitionOptions)
         for file in plan.partitions[partition].files { print(file) }
+    }
+}
+
+/// A matrix job that cannot pass: it names no runner (no suites-file entry), its predicted wall
+/// time (the history's p50 with overhead, else Σ est_time) is over its step timeout, or it has
+/// no file to run.
+struct DeadJob: CustomStringConvertible {
+    var backend: String
+    var suite: String
+    var partition: Int
+    var of: Int
+    var reason: String
+
+    var description: String { "\(backend)/\(suite) partition \(partition) of \(of): \(reason)" }
+
+    /// The matrix is not written.
+    struct Refusal: Error, CustomStringConvertible {
+        var count: Int
+        var description: String {
+            "\(count) job\(count == 1 ? "" : "s") of the matrix cannot pass (listed above); fix the suites file, or pass --allow-dead-jobs to write it anyway"
+        }
+    }
+
+    static func find(in document: PlanDocument) -> [DeadJob] {
+        var dead: [DeadJob] = []
+        for suite in document.suites {
+            let empty = suite.partitions.allSatisfy { $0.files.isEmpty }
+            for partition in suite.partitions {
+                func add(_ reason: String) {
+                    dead.append(DeadJob(backend: suite.backend, suite: suite.suite, partition: partition.index,
+                                        of: suite.partitions.count, reason: reason))
+                }
+                if partition.files.isEmpty {
+                    add(empty ? "the suite has no enabled file" : "nothing to run (more partitions than files)")
+                    continue
+                }
+                if suite.runner == nil { add("no runner label (the suites file has no entry or default for it)") }
+                guard let minutes = suite.timeoutMinutes else { continue }
+                let forecast = suite.forecast?.partitions.first { $0.index == partition.index }
+                let predicted = forecast?.p50Seconds ?? partition.estSeconds
+                if predicted > Double(minutes * 60) {
+                    let what = forecast == nil ? "Σ est_time" : "predicted wall time (p50, with overhead)"
+                    add("\(what) \(PlanRendering.seconds(predicted.rounded())) is over the \(minutes) min timeout")
+                }
+            }
+        }
+        return dead
     }
 }

@@ -85,8 +85,11 @@ enum PlanRegistry {
         return try RegistryCSV.read(path: path)
     }
 
-    static func suitesConfig(_ path: String?) throws -> SuitesConfig {
+    /// The suites file `path`; without one, the bundled file for the bundled registry and none
+    /// for a registry of the user's (the bundled file describes sglang's CI of that registry).
+    static func suitesConfig(_ path: String?, registry: String?) throws -> SuitesConfig? {
         if let path { return try SuitesConfig.read(path: path) }
+        guard registry == nil else { return nil }
         return try SuitesConfig.parse(BundledData.text(SuitesConfig.bundledPath), file: SuitesConfig.bundledPath)
     }
 }

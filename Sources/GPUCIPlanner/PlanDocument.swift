@@ -52,7 +52,7 @@ public struct PlanDocument: Sendable, Hashable, Codable {
             searchNodes = plan.searchNodes
             bindingFile = plan.bindingFile
             skipped = plan.skipped
-            runner = config?.runner
+            runner = config?.runner.isEmpty == false ? config?.runner : nil
             timeoutMinutes = config?.timeoutMinutes
         }
     }

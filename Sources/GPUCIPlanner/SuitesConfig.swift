@@ -36,20 +36,44 @@ public struct SuiteConfig: Sendable, Hashable, Codable {
 ///   - {backend: cuda, suite: nightly-1-gpu, nightly: true, timeoutMinutes: 60}
 /// ```
 public struct SuitesConfig: Sendable, Hashable {
+    /// The file's `defaults:` block: what a suite the file does not list gets.
+    public struct Defaults: Sendable, Hashable {
+        public var partitions: Int?
+        public var runner: String?
+        public var timeoutMinutes: Int?
+        public var perFileTimeoutSeconds: Int?
+
+        /// Defaults with the given fields.
+        public init(partitions: Int? = nil, runner: String? = nil, timeoutMinutes: Int? = nil, perFileTimeoutSeconds: Int? = nil) {
+            self.partitions = partitions
+            self.runner = runner
+            self.timeoutMinutes = timeoutMinutes
+            self.perFileTimeoutSeconds = perFileTimeoutSeconds
+        }
+    }
+
     /// The suites, in file order.
     public var suites: [SuiteConfig]
+    /// The `defaults:` block, when the file has one.
+    public var defaults: Defaults?
 
     /// The bundled file describing sglang's CI.
     public static let bundledPath = "Scenarios/ci/sglang-suites.yaml"
 
-    /// Creates a configuration from suites.
-    public init(suites: [SuiteConfig]) {
+    /// Creates a configuration from suites and defaults.
+    public init(suites: [SuiteConfig], defaults: Defaults? = nil) {
         self.suites = suites
+        self.defaults = defaults
     }
 
-    /// The configuration of `key`, if listed.
+    /// The configuration of `key`: its entry, or one made from `defaults:` (source `defaults`)
+    /// when the file has that block; `nil` otherwise. An empty runner means none is known.
     public func config(for key: SuiteKey) -> SuiteConfig? {
-        suites.first { $0.key == key }
+        if let listed = suites.first(where: { $0.key == key }) { return listed }
+        guard let defaults else { return nil }
+        return SuiteConfig(key: key, partitions: defaults.partitions ?? 1, runner: defaults.runner ?? "",
+                           timeoutMinutes: defaults.timeoutMinutes ?? 30,
+                           perFileTimeoutSeconds: defaults.perFileTimeoutSeconds, source: "defaults")
     }
 
     /// Reads a suites file.
@@ -63,9 +87,10 @@ public struct SuitesConfig: Sendable, Hashable {
     public static func parse(_ text: String, file: String) throws(InputError) -> SuitesConfig {
         let root = try YAMLNode.parse(text, file: file)
         let map = try root.mapping(allowed: ["defaults", "suites"], what: "a suites file with a `suites` list")
-        let defaults = try map["defaults"].map { node throws(InputError) in
+        let defaultsBlock = try map["defaults"].map { node throws(InputError) in
             try Fields(node.mapping(allowed: ["partitions", "runner", "timeoutMinutes", "perFileTimeoutSeconds"]))
-        } ?? Fields()
+        }
+        let defaults = defaultsBlock ?? Fields()
         var suites: [SuiteConfig] = []
         var seen: [SuiteKey: Int] = [:]
         for (index, node) in try map.required("suites").sequence(of: "suites").enumerated() {
@@ -92,7 +117,10 @@ public struct SuitesConfig: Sendable, Hashable {
                 perFileTimeoutSeconds: fields.perFileTimeoutSeconds ?? defaults.perFileTimeoutSeconds,
                 source: try entry["source"]?.string()))
         }
-        return SuitesConfig(suites: suites)
+        return SuitesConfig(suites: suites, defaults: defaultsBlock.map { fields in
+            Defaults(partitions: fields.partitions, runner: fields.runner, timeoutMinutes: fields.timeoutMinutes,
+                     perFileTimeoutSeconds: fields.perFileTimeoutSeconds)
+        })
     }
 
     /// The optional numeric and label fields shared by `defaults` and each suite.

@@ -19,12 +19,14 @@ struct PoolTraceParser {
         var nics: [NIC] = []
         var steps: [PoolTrace.Step] = []
         var seenContent = false
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = offset + 1
-            let content = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            guard !content.allSatisfy(\.isWhitespace) else { continue }
-            guard let json = TraceJSON.parse(content) else {
-                throw InputError("not a JSON value (expected one JSON object per line)", file: file, line: line)
+        for entry in JSONLines(text) {
+            let line = entry.number
+            let content = entry.text
+            let json: JSONValue
+            do {
+                json = try JSONValue.parse(content)
+            } catch {
+                throw InputError("not valid JSON: \(error) (expected one JSON object per line)", file: file, line: line)
             }
             let object = try TraceObject(json, file: file, line: line, path: "")
             if !object.has("op") {
@@ -106,7 +108,7 @@ struct PoolTraceParser {
         return type
     }
 
-    private func parseGPUs(_ items: [TraceJSON], line: Int) throws(InputError) -> [GPUInfo] {
+    private func parseGPUs(_ items: [JSONValue], line: Int) throws(InputError) -> [GPUInfo] {
         var gpus: [GPUInfo] = []
         var ids: Set<Int> = []
         for (position, item) in items.enumerated() {
@@ -119,7 +121,7 @@ struct PoolTraceParser {
         return gpus
     }
 
-    private func parseModels(_ items: [TraceJSON], line: Int) throws(InputError) -> ModelCatalog {
+    private func parseModels(_ items: [JSONValue], line: Int) throws(InputError) -> ModelCatalog {
         var models: [ModelSpec] = []
         for (position, item) in items.enumerated() {
             let object = try TraceObject(item, file: file, line: line, path: "models[\(position)]")
@@ -137,7 +139,7 @@ struct PoolTraceParser {
         return ModelCatalog(models)
     }
 
-    private func parseNICs(_ items: [TraceJSON], line: Int) throws(InputError) -> [NIC] {
+    private func parseNICs(_ items: [JSONValue], line: Int) throws(InputError) -> [NIC] {
         var nics: [NIC] = []
         for (position, item) in items.enumerated() {
             let object = try TraceObject(item, file: file, line: line, path: "nics[\(position)]")

@@ -77,7 +77,7 @@ import Testing
         ("{\"op\":\"startup\",\"workers\":{}}", 1, "workers", "expected a list"),
         ("{\"op\":\"acquire\",\"key\":\"k\",\"extra\":1}", 1, "extra", "unknown key"),
         ("{\"op\":\"acquire\",\"key\":true}", 1, "key", "non-empty string"),
-        ("{\"op\":\"get\",\"model\":\"llama-8b\"", 1, nil, "not a JSON value"),
+        ("{\"op\":\"get\",\"model\":\"llama-8b\"", 1, nil, "not valid JSON: expected ',' or '}' at column 31"),
         ("[1,2]", 1, nil, "expected an object"),
         ("{\"op\":\"release\",\"key\":\"k\"}\n{\"gpus\":[]}", 2, "op", "only the first line may be a header"),
         ("{\"gpus\":[{\"id\":0,\"memoryMiB\":1.5,\"name\":\"g\"}]}", 1, "gpus[0].memoryMiB", "integer"),

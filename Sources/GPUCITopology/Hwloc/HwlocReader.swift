@@ -60,7 +60,7 @@ struct HwlocReader {
     private func findAccelerators(memoryNodes: [HwlocObject]) -> (scheduled: [HwlocAccelerator], unscheduled: [UnscheduledAccelerator]) {
         var memoryNodeByBus: [String: HwlocObject] = [:]
         for node in memoryNodes {
-            if let bus = node.info("PCIBusID").flatMap { PCIAddress($0) } { memoryNodeByBus[bus.description] = node }
+            if let bus = node.info("PCIBusID").flatMap({ PCIAddress($0) }) { memoryNodeByBus[bus.description] = node }
         }
         var found: [HwlocAccelerator] = []
         var unscheduled: [UnscheduledAccelerator] = []

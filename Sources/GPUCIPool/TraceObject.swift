@@ -1,60 +1,13 @@
-import Foundation
 import GPUCISupport
-
-/// One JSON value of a trace line, decoded strictly (a number is never a bool, 2.5 is never an int).
-enum TraceJSON: Decodable, Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case array([TraceJSON])
-    case object([String: TraceJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([TraceJSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: TraceJSON].self))
-        }
-    }
-
-    /// Decodes one line; nil when it is not JSON.
-    static func parse(_ line: Substring) -> TraceJSON? {
-        try? JSONDecoder().decode(TraceJSON.self, from: Data(line.utf8))
-    }
-
-    var kind: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .int, .double: "a number"
-        case .string: "a string"
-        case .array: "a list"
-        case .object: "an object"
-        }
-    }
-}
 
 /// Typed access to one JSON object of a trace line, with errors naming the file, line and key.
 struct TraceObject {
-    let fields: [String: TraceJSON]
+    let fields: JSONObject
     let file: String
     let line: Int
     let path: String
 
-    init(_ value: TraceJSON, file: String, line: Int, path: String) throws(InputError) {
+    init(_ value: JSONValue, file: String, line: Int, path: String) throws(InputError) {
         guard case let .object(fields) = value else {
             throw InputError("expected an object, got \(value.kind)", file: file, line: line, key: path.isEmpty ? nil : path)
         }
@@ -71,6 +24,7 @@ struct TraceObject {
     }
 
     func allowOnly(_ allowed: Set<String>) throws(InputError) {
+        guard !fields.members.allSatisfy({ allowed.contains($0.key) }) else { return }
         for name in fields.keys.sorted() where !allowed.contains(name) {
             throw fail("unknown key (expected one of: \(allowed.sorted().joined(separator: ", ")))", name)
         }
@@ -92,7 +46,7 @@ struct TraceObject {
 
     func int(_ name: String, minimum: Int) throws(InputError) -> Int {
         guard let value = fields[name] else { throw fail("missing field", name) }
-        guard case let .int(number) = value, number >= minimum else {
+        guard case let .integer(number) = value, number >= minimum else {
             throw fail("expected an integer ≥ \(minimum), got \(Self.show(value))", name)
         }
         return number
@@ -106,8 +60,8 @@ struct TraceObject {
         guard let value = fields[name] else { throw fail("missing field", name) }
         let number: Double
         switch value {
-        case let .int(n): number = Double(n)
-        case let .double(d): number = d
+        case let .integer(n): number = Double(n)
+        case let .number(d): number = d
         default: throw fail("expected a positive number, got \(value.kind)", name)
         }
         guard number.isFinite, number > 0 else { throw fail("expected a positive number, got \(number)", name) }
@@ -125,13 +79,13 @@ struct TraceObject {
         return flag
     }
 
-    func array(_ name: String) throws(InputError) -> [TraceJSON] {
+    func array(_ name: String) throws(InputError) -> [JSONValue] {
         guard let value = fields[name] else { throw fail("missing field", name) }
         guard case let .array(items) = value else { throw fail("expected a list, got \(value.kind)", name) }
         return items
     }
 
-    func optionalArray(_ name: String) throws(InputError) -> [TraceJSON]? {
+    func optionalArray(_ name: String) throws(InputError) -> [JSONValue]? {
         fields[name] == nil ? nil : try array(name)
     }
 
@@ -147,10 +101,10 @@ struct TraceObject {
         return result
     }
 
-    private static func show(_ value: TraceJSON) -> String {
+    private static func show(_ value: JSONValue) -> String {
         switch value {
-        case let .int(n): String(n)
-        case let .double(d): String(d)
+        case let .integer(n): String(n)
+        case let .number(d): String(d)
         case let .string(s): "\"\(s)\""
         default: value.kind
         }
