@@ -69,6 +69,11 @@ struct AllocatorLayout: Sendable {
         Int32(clamping: max(memoryMiB, Int(Int32.min) + 1))
     }
 
+    /// id → first position for ids `0 ..< denseTable.count` (-1 where absent).
+    var denseTable: [Int32] { denseIndex }
+    /// The next position holding the same id per position; empty when every id is unique.
+    var nextSameIDTable: [Int32] { nextSameID }
+
     /// The first position holding `id`, or -1.
     @inline(__always)
     func firstPosition(ofID id: Int) -> Int {

@@ -2,24 +2,11 @@
 ///
 /// A used GPU and a padding lane hold `Int32.min`, which no threshold reaches, so the
 /// first-fit test for a single GPU is one vector compare per 8 GPUs with no mask merge.
-struct MemoryLanes: Sendable {
+enum MemoryLanes {
     /// Lanes per block: one free-mask word covers one block.
     static let blockLanes = 64
     /// The value of a lane that never fits.
     static let closed = Int32.min
-
-    private(set) var lanes: [Int32]
-
-    /// Lanes for `count` GPUs, all closed.
-    init(count: Int) {
-        let blocks = (count + Self.blockLanes - 1) / Self.blockLanes
-        lanes = Array(repeating: Self.closed, count: blocks * Self.blockLanes)
-    }
-
-    subscript(position: Int) -> Int32 {
-        get { lanes[position] }
-        set { lanes[position] = newValue }
-    }
 
     /// The smallest lane threshold equivalent to `memoryMiB >= required` for integral memory,
     /// or `nil` when no lane can reach it (NaN, or above `Int32.max`).
@@ -31,33 +18,28 @@ struct MemoryLanes: Sendable {
     }
 
     /// The first position in list order whose lane is at least `need`, scanning only the 8-lane
-    /// groups whose byte of `freeWords` has a bit set.
+    /// groups whose byte of `freeWords` has a bit set (`lanes` holds 64 per word).
     ///
     /// `any()` on the compare alone is the hot test; the hit lane is located by a rescan of
     /// those 8 lanes (reusing the mask made LLVM extract every lane each iteration).
-    func firstFit(need: Int32, freeWords: [UInt64]) -> Int? {
+    static func firstFit(need: Int32, lanes: UnsafePointer<Int32>, freeWords words: UnsafeBufferPointer<UInt64>) -> Int? {
         let needV = SIMD8<Int32>(repeating: need)
-        return lanes.withUnsafeBufferPointer { lanesBuffer -> Int? in
-            freeWords.withUnsafeBufferPointer { words -> Int? in
-                guard let base = lanesBuffer.baseAddress else { return nil }
-                let raw = UnsafeRawPointer(base)
-                for w in 0..<words.count {
-                    let word = words[w]
-                    if word == 0 { continue }
-                    var group = 0
-                    while group < 8 {
-                        if (word >> UInt64(group &* 8)) & 0xFF != 0 {
-                            let first = w &* 64 &+ group &* 8
-                            let v = raw.loadUnaligned(fromByteOffset: first &* 4, as: SIMD8<Int32>.self)
-                            if any(v .>= needV) {
-                                for lane in 0..<8 where lanesBuffer[first &+ lane] >= need { return first &+ lane }
-                            }
-                        }
-                        group &+= 1
+        let raw = UnsafeRawPointer(lanes)
+        for w in 0..<words.count {
+            let word = words[w]
+            if word == 0 { continue }
+            var group = 0
+            while group < 8 {
+                if (word >> UInt64(group &* 8)) & 0xFF != 0 {
+                    let first = w &* 64 &+ group &* 8
+                    let v = raw.loadUnaligned(fromByteOffset: first &* 4, as: SIMD8<Int32>.self)
+                    if any(v .>= needV) {
+                        for lane in 0..<8 where lanes[first &+ lane] >= need { return first &+ lane }
                     }
                 }
-                return nil
+                group &+= 1
             }
         }
+        return nil
     }
 }

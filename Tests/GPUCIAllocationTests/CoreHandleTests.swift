@@ -69,3 +69,19 @@ import Testing
         #expect(core.firstSlot(for: key) == nil && core.available == [0, 1, 2, 3])
     }
 }
+
+/// The core is a value: a copy's operations leave the original as it was.
+@Suite struct CoreValueSemanticsTests {
+    @Test func aCopyIsIndependent() throws {
+        var keys = KeyInterner()
+        var original = GPUAllocatorCore(gpus: (0..<4).map { GPUInfo(id: $0, name: "H100", memoryMiB: 81_559) })
+        _ = original.allocate(CoreRequest(SlotRequest(key: "a", memoryGB: 40, tp: 2), key: keys.handle(for: "a")))
+        var copy = original
+        _ = copy.allocate(CoreRequest(SlotRequest(key: "b", memoryGB: 40, tp: 2), key: keys.handle(for: "b")))
+        [0].withUnsafeBufferPointer { copy.releaseGPUs($0) }
+        #expect(original.available == [2, 3] && original.liveSlots.count == 1)
+        #expect(copy.available == [0])
+        #expect(copy.liveSlots.count == 1 && copy.firstSlot(for: keys.handle(for: "a")) == nil)
+        #expect(original.firstSlot(for: keys.handle(for: "a")).map(original.gpuIDs(of:)) == [0, 1])
+    }
+}
