@@ -8,7 +8,7 @@ struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "Run history: ingest results, find drifted est_time values, propose and apply fixes.",
-        subcommands: [HistoryIngestCommand.self, HistoryRunsCommand.self, HistoryDriftCommand.self, HistorySuggestCommand.self, HistoryApplyCommand.self])
+        subcommands: [HistoryIngestCommand.self, HistoryIngestsCommand.self, HistoryForgetCommand.self, HistoryRunsCommand.self, HistoryDriftCommand.self, HistorySuggestCommand.self, HistoryApplyCommand.self])
 }
 
 /// The `--db` option every history command shares.

@@ -15,8 +15,10 @@ struct HistoryIngestCommand: ParsableCommand {
         sglang-ci-stats run files (runs/<started>__<run_id>.json) add the run, its jobs (suite, backend, partition, \
         runner label, start, end) and their per-file timings. A saved job log with sglang's TIMINGS BEGIN … TIMINGS END \
         block adds one job; --suite and --backend are required for it, --partition, --run-id, --job-id and --label optional. \
-        A file whose content was ingested before adds nothing, and so does a job stored before with the same content; \
-        a known run or job with other content is an error. If any file is malformed, nothing is written.
+        A file ingested before with the same options adds nothing, and so does a job stored before with the same content; \
+        the same file with other options (say another --path-prefix) is refused with the ingest to forget first \
+        (gpuci history ingests lists them, gpuci history forget ID removes one); a known run or job with other content \
+        is an error. If any file is malformed, nothing is written.
         """)
 
     @Argument(help: "JUnit XML or CSV files.")
@@ -50,18 +52,22 @@ struct HistoryIngestCommand: ParsableCommand {
         if let partition, partition < 0 { throw ValidationError("--partition must be 0 or more") }
     }
 
+    /// The options that shaped a file's rows: a CI run file takes only the path prefix.
+    func options(for format: IngestFile.Format) -> String {
+        let prefix = pathPrefix.flatMap { $0.isEmpty ? nil : $0 }
+        if format == .ciStatsRun { return IngestFile.canonicalOptions([("path-prefix", prefix)]) }
+        return IngestFile.canonicalOptions([
+            ("backend", backend), ("suite", suite), ("run-id", runId), ("partition", partition.map(String.init)),
+            ("job-id", jobId), ("label", label), ("path-prefix", prefix),
+        ])
+    }
+
     func run() throws {
         let history = try database.open(create: true)
         var parsed: [IngestFile] = []
-        var earlier: [String: String] = [:]
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw InputError(FileManager.default.fileExists(atPath: file) ? "cannot read the file" : "no such file", file: file)
-            }
-            // Content seen before needs no parsing (it was valid then); ingest() checks again inside its transaction.
-            if let source = try history.ingestedSource(contentHash: IngestFile.contentHash(of: data)) {
-                earlier[file] = source
-                continue
             }
             let job = TimingsLogReader.JobContext(partition: partition, jobID: jobId, runnerLabel: label)
             var ingest = try IngestFile.parse(data: data, source: file, backend: backend, suite: suite, runID: runId, job: job)
@@ -74,24 +80,69 @@ struct HistoryIngestCommand: ParsableCommand {
                 prefixed(&ingest.attempts)
                 for index in ingest.records.jobs.indices { prefixed(&ingest.records.jobs[index].attempts) }
             }
+            ingest.options = options(for: ingest.format)
             parsed.append(ingest)
         }
-        var results = try history.ingest(parsed).makeIterator()
-        for file in files {
-            if let source = earlier[file] {
-                print("\(file): already ingested (as \(source)); nothing added")
-            } else if let result = results.next() {
-                if let source = result.duplicateOf {
-                    print("\(result.source): already ingested (as \(source)); nothing added")
-                } else {
-                    var line = "\(result.source): \(result.added) attempt\(result.added == 1 ? "" : "s") added"
-                    if result.jobsAdded + result.jobsKnown > 0 {
-                        line += " in \(result.jobsAdded) job\(result.jobsAdded == 1 ? "" : "s")"
-                        if result.jobsKnown > 0 { line += " (\(result.jobsKnown) known job\(result.jobsKnown == 1 ? "" : "s") skipped)" }
-                    }
-                    print(line)
+        for result in try history.ingest(parsed) {
+            if let source = result.duplicateOf {
+                print("\(result.source): already ingested (as \(source)); nothing added")
+            } else {
+                var line = "\(result.source): \(result.added) attempt\(result.added == 1 ? "" : "s") added"
+                if result.jobsAdded + result.jobsKnown > 0 {
+                    line += " in \(result.jobsAdded) job\(result.jobsAdded == 1 ? "" : "s")"
+                    if result.jobsKnown > 0 { line += " (\(result.jobsKnown) known job\(result.jobsKnown == 1 ? "" : "s") skipped)" }
                 }
+                print(line)
             }
         }
+    }
+}
+
+/// `gpuci history ingests`: what was ingested, with the ids `history forget` takes.
+struct HistoryIngestsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingests",
+        abstract: "List the ingested files (id, format, attempts added, options), oldest first.")
+
+    @OptionGroup var database: HistoryDatabaseOptions
+
+    @Option(help: "table or json.")
+    var format: ListFormat = .table
+
+    enum ListFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    func run() throws {
+        let ingests = try database.open().ingests()
+        switch format {
+        case .json:
+            struct Row: Encodable { var id, source, format: String; var attempts: Int; var options: String }
+            print(try JSONOutput.string(ingests.map { Row(id: $0.id, source: $0.source, format: $0.format, attempts: $0.attempts, options: $0.options) }))
+        case .table:
+            guard !ingests.isEmpty else {
+                print("no ingests in \(database.db)")
+                return
+            }
+            for ingest in ingests {
+                let options = ingest.options.isEmpty ? "" : "  [\(ingest.options)]"
+                print("\(ingest.id)  \(ingest.format)  \(ingest.attempts) attempt\(ingest.attempts == 1 ? "" : "s")  \(ingest.source)\(options)")
+            }
+        }
+    }
+}
+
+/// `gpuci history forget ID`: remove one ingest and what it added.
+struct HistoryForgetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Remove one ingest (its attempts, and the jobs and runs only it brought), by the id `history ingests` shows.")
+
+    @Argument(help: "The ingest id (its first 8 or more characters).")
+    var id: String
+
+    @OptionGroup var database: HistoryDatabaseOptions
+
+    func run() throws {
+        let removed = try database.open().forget(id)
+        print("\(removed.id): forgot \(removed.source) (\(removed.attempts) attempt\(removed.attempts == 1 ? "" : "s"))")
     }
 }

@@ -119,8 +119,10 @@ public final class HistoryDatabase: Sendable {
     /// Adds the attempts, runs and jobs of every parsed file in one transaction and returns what
     /// happened to each.
     ///
-    /// A file whose content hash is already in the `ingests` table (from an earlier command or
-    /// earlier in `files`) adds nothing. Runs and jobs are keyed by their ids: a job ingested
+    /// A file whose identity (content and options, ``IngestFile/identity``) is already in the
+    /// `ingests` table (from an earlier command or earlier in `files`) adds nothing; the same
+    /// content ingested with other options is an error that names the earlier ingest and how to
+    /// forget it, and nothing is written. Runs and jobs are keyed by their ids: a job ingested
     /// before with the same content adds nothing (whatever file or options it came from); a known
     /// run or job with other content is an error naming both files, and nothing is written.
     public func ingest(_ files: [IngestFile]) throws(InputError) -> [IngestResult] {
@@ -129,9 +131,15 @@ public final class HistoryDatabase: Sendable {
             let insert = try db.cachedStatement(sql: Self.insertSQL)
             for file in files {
                 if let earlier = try String.fetchOne(
-                    db, sql: "SELECT source FROM ingests WHERE hash = ?", arguments: [file.contentHash]) {
+                    db, sql: "SELECT source FROM ingests WHERE hash = ?", arguments: [file.identity]) {
                     results.append(IngestResult(source: file.source, added: 0, duplicateOf: earlier))
                     continue
+                }
+                if let other = try Row.fetchOne(
+                    db, sql: "SELECT hash, source, options FROM ingests WHERE content = ?", arguments: [file.contentHash]) {
+                    let options: String = other["options"], hash: String = other["hash"], source: String = other["source"]
+                    throw InputError("the same content was ingested as \(source) with \(options.isEmpty ? "no options" : "options '\(options)'"), here with \(file.options.isEmpty ? "none" : "'\(file.options)'"); `gpuci history forget \(Self.shortID(hash))` removes that ingest, then ingest again",
+                                     file: file.source)
                 }
                 if let token = file.recordedBy, let run = try String.fetchOne(
                     db, sql: "SELECT source FROM ingests WHERE hash = ?", arguments: [Self.recordingHash(token)]) {
@@ -150,10 +158,10 @@ public final class HistoryDatabase: Sendable {
                     }
                 }
                 try db.execute(
-                    sql: "INSERT INTO ingests (hash, source, format, attempts) VALUES (?, ?, ?, ?)",
-                    arguments: [file.contentHash, file.source, file.format.rawValue, added.count])
+                    sql: "INSERT INTO ingests (hash, source, format, attempts, content, options) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [file.identity, file.source, file.format.rawValue, added.count, file.contentHash, file.options])
                 for attempt in added {
-                    try insert.execute(arguments: Self.arguments(attempt, ingestHash: file.contentHash))
+                    try insert.execute(arguments: Self.arguments(attempt, ingestHash: file.identity))
                 }
                 results.append(IngestResult(source: file.source, added: added.count, duplicateOf: nil,
                                             jobsAdded: jobsAdded, jobsKnown: jobsKnown))
@@ -161,6 +169,56 @@ public final class HistoryDatabase: Sendable {
             return results
         }
     }
+
+    /// One row of the `ingests` table.
+    public struct Ingest: Sendable, Hashable {
+        /// The short id ``forget(_:)`` takes: the first 12 characters of the key.
+        public var id: String
+        /// The file as given to the ingest (or what a `gpuci run` recorded).
+        public var source: String
+        /// The reader, or `gpuci-run` for a run that recorded its own attempts.
+        public var format: String
+        /// Attempts it added.
+        public var attempts: Int
+        /// The options it was ingested with.
+        public var options: String
+    }
+
+    /// Every ingest, oldest first.
+    public func ingests() throws(InputError) -> [Ingest] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT hash, source, format, attempts, options FROM ingests ORDER BY rowid").map { row in
+                Ingest(id: Self.shortID(row["hash"]), source: row["source"], format: row["format"],
+                       attempts: row["attempts"], options: row["options"])
+            }
+        }
+    }
+
+    /// Removes the ingest whose key starts with `id` (at least 8 characters), its attempts, and
+    /// the jobs and runs it brought that nothing else refers to; returns what was removed.
+    ///
+    /// - Throws: `InputError` when no ingest or more than one matches.
+    public func forget(_ id: String) throws(InputError) -> Ingest {
+        guard id.count >= 8 else { throw InputError("an ingest id has at least 8 characters (see gpuci history ingests)", file: path) }
+        return try write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT hash, source, format, attempts, options FROM ingests WHERE substr(hash, 1, ?) = ?",
+                                        arguments: [id.count, id])
+            guard rows.count == 1, let row = rows.first else {
+                throw InputError(rows.isEmpty ? "no ingest \(id) (see gpuci history ingests)" : "\(rows.count) ingests start with \(id); give more characters",
+                                 file: path)
+            }
+            let hash: String = row["hash"], source: String = row["source"]
+            try db.execute(sql: "DELETE FROM attempts WHERE ingestHash = ?", arguments: [hash])
+            try db.execute(sql: "DELETE FROM ingests WHERE hash = ?", arguments: [hash])
+            try db.execute(sql: "DELETE FROM jobs WHERE source = ? AND id NOT IN (SELECT jobID FROM attempts WHERE jobID IS NOT NULL)",
+                           arguments: [source])
+            try db.execute(sql: "DELETE FROM runs WHERE source = ? AND id NOT IN (SELECT runID FROM jobs WHERE runID IS NOT NULL)",
+                           arguments: [source])
+            return Ingest(id: Self.shortID(hash), source: source, format: row["format"], attempts: row["attempts"], options: row["options"])
+        }
+    }
+
+    static func shortID(_ hash: String) -> String { String(hash.prefix(hash.hasPrefix("gpuci-run:") ? 22 : 12)) }
 
     /// Marks `token` as a `gpuci run` that records its attempts here, so that ingesting the JUnit
     /// report it writes (which carries the token) adds nothing a second time.
@@ -250,11 +308,6 @@ public final class HistoryDatabase: Sendable {
                       completedAt: row["completedAt"])
             }
         }
-    }
-
-    /// The source a file with this content hash was first ingested from, or `nil`.
-    public func ingestedSource(contentHash: String) throws(InputError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT source FROM ingests WHERE hash = ?", arguments: [contentHash]) }
     }
 
     /// Records one attempt of `gpuci run` in its own transaction.

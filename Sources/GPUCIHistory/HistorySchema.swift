@@ -3,7 +3,7 @@ import GRDB
 /// The history database's schema, as a sequence of migrations (never edit one; add the next).
 enum HistorySchema {
     /// `PRAGMA user_version` of a database with every migration below: their count.
-    static let version = 2
+    static let version = 3
     /// The tables the migrations create.
     static let tables = ["ingests", "attempts", "runs", "jobs"]
     /// The migrations' identifiers.
@@ -62,6 +62,14 @@ enum HistorySchema {
                 table.add(column: "jobID", .text).references("jobs")
             }
             try db.create(index: "attempts_by_job", on: "attempts", columns: ["jobID"])
+        }
+        migrator.registerMigration("v3: ingest identity with options") { db in
+            try db.alter(table: "ingests") { table in
+                table.add(column: "content", .text)
+                table.add(column: "options", .text).notNull().defaults(to: "")
+            }
+            try db.execute(sql: "UPDATE ingests SET content = hash WHERE format <> 'gpuci-run'")
+            try db.create(index: "ingests_by_content", on: "ingests", columns: ["content"])
         }
         return migrator
     }

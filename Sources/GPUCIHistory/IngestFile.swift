@@ -28,6 +28,19 @@ public struct IngestFile: Sendable, Hashable {
     public var records: RunRecords
     /// For a report `gpuci run` wrote: the token under which that run recorded its attempts.
     public var recordedBy: String?
+    /// The ingest options that shaped its rows, canonical (`backend=cuda path-prefix=test/`); empty for none.
+    public var options: String = ""
+
+    /// What keys the ingest: the content hash alone without options, else the hash of both —
+    /// the same file ingested with other options is another ingest.
+    public var identity: String {
+        options.isEmpty ? contentHash : ContentHash.sha256(Data((contentHash + "\n" + options).utf8))
+    }
+
+    /// The canonical form of ingest options: `name=value` pairs of the given ones, in `pairs` order.
+    public static func canonicalOptions(_ pairs: [(String, String?)]) -> String {
+        pairs.compactMap { name, value in value.map { "\(name)=\($0)" } }.joined(separator: " ")
+    }
 
     /// Creates a parsed file; ``parse(data:source:backend:suite:runID:job:)`` is the usual way.
     public init(source: String, contentHash: String, format: Format, attempts: [Attempt],

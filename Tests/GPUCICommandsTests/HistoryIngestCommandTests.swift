@@ -86,3 +86,47 @@ import Testing
         }
     }
 }
+
+/// An ingest is its content with its options: a wrong `--path-prefix` can be forgotten and
+/// redone (issue 10, item 5).
+@Suite struct IngestIdentityTests {
+    static let junit = """
+        <testsuites><testsuite name="s">
+        <testcase classname="registered.test_a" name="t" file="registered/test_a.py" time="2.5"/>
+        </testsuite></testsuites>
+        """
+
+    @Test func theSameFileWithOtherOptionsIsRefusedUntilForgotten() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-ingest-identity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(Self.junit.utf8).write(to: folder.appendingPathComponent("r.xml"))
+        let ingest = ["history", "ingest", "r.xml", "--backend", "cuda", "--db", "h.sqlite"]
+        let wrong = try HistoryRunBinary.run(ingest + ["--path-prefix", "tests/"], in: folder)
+        #expect(wrong.status == 0 && wrong.stdout.contains("r.xml: 1 attempt added"), "\(wrong.stderr)")
+        let again = try HistoryRunBinary.run(ingest + ["--path-prefix", "tests/"], in: folder)
+        #expect(again.status == 0 && again.stdout.contains("already ingested"))
+
+        let refused = try HistoryRunBinary.run(ingest + ["--path-prefix", "test/"], in: folder)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("r.xml: the same content was ingested as r.xml with options 'backend=cuda path-prefix=tests/', here with 'backend=cuda path-prefix=test/'"), "\(refused.stderr)")
+        let listed = try HistoryRunBinary.run(["history", "ingests", "--db", "h.sqlite"], in: folder)
+        let line = try #require(listed.stdout.split(separator: "\n").first)
+        #expect(line.hasSuffix("junit  1 attempt  r.xml  [backend=cuda path-prefix=tests/]"), "\(listed.stdout)")
+        let id = String(line.prefix(12))
+        #expect(refused.stderr.contains("`gpuci history forget \(id)`"))
+
+        let forgot = try HistoryRunBinary.run(["history", "forget", id, "--db", "h.sqlite"], in: folder)
+        #expect(forgot.status == 0 && forgot.stdout == "\(id): forgot r.xml (1 attempt)\n", "\(forgot.stderr)")
+        let database = try HistoryDatabase(path: folder.appendingPathComponent("h.sqlite").path)
+        #expect(try database.attemptCount() == 0 && database.ingestCount() == 0)
+        let right = try HistoryRunBinary.run(ingest + ["--path-prefix", "test/"], in: folder)
+        #expect(right.status == 0, "\(right.stderr)")
+        #expect(try database.attempts(backend: nil).map(\.file) == ["test/registered/test_a.py"])
+
+        let unknown = try HistoryRunBinary.run(["history", "forget", "0123456789ab", "--db", "h.sqlite"], in: folder)
+        #expect(unknown.status != 0 && unknown.stderr.contains("no ingest 0123456789ab"))
+        let missing = try HistoryRunBinary.run(["history", "ingests", "--db", "nope.sqlite"], in: folder)
+        #expect(missing.status != 0 && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("nope.sqlite").path))
+    }
+}

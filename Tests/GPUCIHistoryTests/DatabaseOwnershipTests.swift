@@ -82,7 +82,7 @@ import Testing
         #expect(try reopened.attemptCount() == 1)
         let check = try DatabaseQueue(path: path)
         #expect(try check.read { try Int32.fetchOne($0, sql: "PRAGMA application_id") } == HistoryDatabase.applicationID)
-        #expect(try check.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 2)
+        #expect(try check.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 3)
         try check.close()
     }
 }
