@@ -60,8 +60,17 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Keep going after a failed file.")
     var continueOnError = false
 
-    @Option(help: "Write a JUnit XML report here (atomically).")
+    @Option(help: "Write a JUnit XML report here (atomically; also when a termination signal stops the run).")
     var junit: String?
+
+    @Option(help: "Keep every attempt's whole output in this folder (<file with / as __>.<attempt>.log).")
+    var logDir: String?
+
+    @Option(parsing: .unconditional, help: "Seconds a test may be silent before a line says it is still running (0: never).")
+    var heartbeat: Double = 300
+
+    @Flag(help: "Do not pass test output through; print result lines and the last lines of a failure only.")
+    var quiet = false
 
     @Option(help: "The Python interpreter (a name on PATH or a path).")
     var python: String = "python3"
@@ -80,6 +89,7 @@ struct RunCommand: ParsableCommand {
         guard killGrace >= 0, killGrace <= 3600 else { throw ValidationError("--kill-grace must be from 0 to 3600 seconds") }
         guard retry >= 0 else { throw ValidationError("--retry must be 0 or more") }
         guard retryWait >= 0, retryWait <= 86_400 else { throw ValidationError("--retry-wait must be from 0 to 86400 seconds") }
+        guard heartbeat >= 0, heartbeat <= 86_400 else { throw ValidationError("--heartbeat must be from 0 to 86400 seconds") }
         guard RegistrationReader.backends.contains(backend) else {
             throw ValidationError("unknown backend '\(backend)' (expected one of \(RegistrationReader.backends.joined(separator: ", ")))")
         }
@@ -91,6 +101,7 @@ struct RunCommand: ParsableCommand {
             throw InputError("expected a source tree folder (sglang's test/ or a repository root)", file: registry)
         }
         if let junit { try Self.checkOutput(junit) }
+        let logFolder = try logDir.map { path throws(InputError) in try Self.checkLogFolder(path) }
         let key = SuiteKey(backend: backend, suite: suite, nightly: nightly)
         let (registrations, fallbacks) = try estimates.apply(to: PlanRegistry.load(registry), database: database)
         let plan = SuitePlanner.plan(registrations, key: key, partitions: of, algorithm: algorithm.algorithm,
@@ -99,29 +110,48 @@ struct RunCommand: ParsableCommand {
             throw InputError("no registrations for suite \(suite) on \(backend)\(nightly ? " (nightly)" : "")", file: registry)
         }
         let planned = plan.partitions[partition]
-        let output = RunOutput(interactive: isatty(STDOUT_FILENO) == 1)
+        let output = RunOutput(interactive: isatty(STDOUT_FILENO) == 1, stream: !quiet)
         output.header(key: key, partition: partition, of: of, planned: planned, skipped: plan.skipped,
                       fallbacks: fallbacks.filter { SuiteKey($0) == key && $0.isEnabled }.map(\.file))
 
         let history = try database.open(create: true)
         let token = UUID().uuidString.lowercased()
-        try history.registerRecordingRun(token: token, description: "gpuci run \(backend)/\(suite) partition \(partition + 1)/\(of) (\(token))")
+        try history.registerRecordingRun(token: token, description: "gpuci run \(backend)/\(suite) partition \(partition) of \(of) (\(token))")
         ProcessGroupRunner.forwardTerminationSignals()
-        let runner = PartitionRunner(configuration: PartitionRunner.Configuration(
+        var configuration = PartitionRunner.Configuration(
             root: try RegistryRoot(path: HistorySourceTree.testFolder(registry)), python: python,
             timeoutPerFile: timeoutPerFile, killGrace: killGrace, retries: retry, retryWait: retryWait,
             continueOnError: continueOnError, backend: backend, suite: suite, partition: partition, partitions: of,
-            runID: runId))
+            runID: runId)
+        configuration.logFolder = logFolder
+        configuration.heartbeatSeconds = heartbeat
+        let runner = PartitionRunner(configuration: configuration)
         let files = planned.files.map { RunnableFile(name: $0, path: HistorySourceTree.relativeToTestFolder($0)) }
         let estimate = Dictionary(registrations.filter { SuiteKey($0) == key }.map { ($0.file, $0.estTime) }, uniquingKeysWith: { first, _ in first })
         let summary = try runner.run(files, onEvent: output.event) { attempt throws(InputError) in
             try history.record(attempt)
         }
         output.summary(summary, estimates: estimate)
+        output.timings(summary, recordedAs: token)
         if let junit {
             try AtomicFile.write(JUnitWriter.document(summary, suite: suite, recordedAs: token), to: junit)
         }
+        if let signal = summary.interruptedBy { ProcessGroupRunner.endAsSignal(signal) }
         if !summary.passed { throw ExitCode(1) }
+    }
+
+    /// Creates the `--log-dir` folder before the first file runs and checks that it is writable.
+    static func checkLogFolder(_ path: String) throws(InputError) -> URL {
+        let url = URL(fileURLWithPath: path, isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw InputError("cannot create the folder for --log-dir: \(error.localizedDescription)", file: path)
+        }
+        guard FileManager.default.isWritableFile(atPath: url.path) else {
+            throw InputError("the --log-dir folder is not writable", file: path)
+        }
+        return url
     }
 
     /// Checks, before the first file runs, that `path` can be written: its folder is created when

@@ -102,7 +102,9 @@ public struct IngestFile: Sendable, Hashable {
             context.backend = context.backend ?? backend
             context.runID = context.runID ?? runID
             let records = try TimingsLogReader.read(text: text, source: source, contentHash: hash, context: context)
-            return IngestFile(source: source, contentHash: hash, format: .timingsLog, attempts: [], records: records)
+            var file = IngestFile(source: source, contentHash: hash, format: .timingsLog, attempts: [], records: records)
+            file.recordedBy = TimingsLogReader.recordingToken(in: text)
+            return file
         }
         let attempts = try TimingCSVReader.read(text: text, source: source, backend: backend, suite: suite, runID: runID)
         return IngestFile(source: source, contentHash: hash, format: .csv, attempts: attempts)

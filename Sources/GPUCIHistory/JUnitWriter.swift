@@ -13,11 +13,12 @@ public enum JUnitWriter {
     /// token under which the run recorded its attempts (``JUnitReader/recordedProperty``), so that
     /// ingesting this report into the same database adds nothing twice.
     public static func document(_ summary: RunSummary, suite: String, recordedAs token: String? = nil) -> String {
-        let failures = summary.results.filter { !$0.passed && !$0.skipped }.count
+        let failures = summary.results.filter { !$0.passed && !$0.skipped && $0.interrupted == nil }.count
+        let errors = summary.results.filter { $0.interrupted != nil }.count
         let skipped = summary.results.filter(\.skipped).count
         let total = summary.results.reduce(0) { $0 + $1.seconds }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
-        xml += "  <testsuite name=\"\(escape(suite, attribute: true))\" tests=\"\(summary.results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(total))\">\n"
+        xml += "  <testsuite name=\"\(escape(suite, attribute: true))\" tests=\"\(summary.results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(seconds(total))\">\n"
         if let token {
             xml += "    <properties>\n      <property name=\"\(JUnitReader.recordedProperty)\" value=\"\(escape(token, attribute: true))\"/>\n    </properties>\n"
         }
@@ -29,7 +30,11 @@ public enum JUnitWriter {
                 continue
             }
             xml += ">\n"
-            if let last = result.attempts.last {
+            if let cut = result.interrupted {
+                let signal = summary.interruptedBy.map { "signal \($0)" } ?? "a signal"
+                let tail = cut.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(outputLines).joined(separator: "\n")
+                xml += "      <error message=\"\(escape("interrupted by \(signal) after \(seconds(cut.seconds)) s (not recorded in the history)", attribute: true))\">\(escape(tail))</error>\n"
+            } else if let last = result.attempts.last {
                 let message: String
                 if last.process.timedOut {
                     message = "timed out after \(seconds(last.attempt.seconds)) s (attempt \(last.attempt.attempt))"
@@ -41,7 +46,8 @@ public enum JUnitWriter {
                 let tail = last.process.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(outputLines).joined(separator: "\n")
                 xml += "      <failure message=\"\(escape(message, attribute: true))\">\(escape(tail))</failure>\n"
             } else {
-                xml += "      <skipped message=\"not run: an earlier file failed\"/>\n"
+                let reason = summary.interruptedBy == nil ? "an earlier file failed" : "the run was interrupted"
+                xml += "      <skipped message=\"not run: \(reason)\"/>\n"
             }
             xml += "    </testcase>\n"
         }

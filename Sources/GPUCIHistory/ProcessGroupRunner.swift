@@ -19,9 +19,29 @@ public struct ProcessOutcome: Sendable, Hashable {
     public var seconds: Double
     /// Its stdout and stderr, interleaved as written (the last ``ProcessGroupRunner/outputLimit`` bytes).
     public var output: String
+    /// The termination signal gpuci received while it ran (its group was stopped for it), if any.
+    public var interruptedBy: Int32? = nil
 
     /// Whether it exited 0 in time.
-    public var succeeded: Bool { !timedOut && signal == nil && exitStatus == 0 }
+    public var succeeded: Bool { !timedOut && interruptedBy == nil && signal == nil && exitStatus == 0 }
+}
+
+/// What a caller sees of a child while it runs.
+public struct ProcessObserver: Sendable {
+    /// New output bytes, as the child wrote them (read from its log about every 50 ms).
+    public var output: @Sendable (Data) -> Void
+    /// Seconds of silence after which `heartbeat` is called (again after each such stretch); 0 for never.
+    public var heartbeatSeconds: Double
+    /// Called with the seconds since start and since the last output.
+    public var heartbeat: @Sendable (_ elapsed: Double, _ silent: Double) -> Void
+
+    /// An observer.
+    public init(output: @escaping @Sendable (Data) -> Void, heartbeatSeconds: Double = 0,
+                heartbeat: @escaping @Sendable (Double, Double) -> Void = { _, _ in }) {
+        self.output = output
+        self.heartbeatSeconds = heartbeatSeconds
+        self.heartbeat = heartbeat
+    }
 }
 
 /// Runs one program from an argument vector (never through a shell) as the leader of its own
@@ -33,10 +53,22 @@ public enum ProcessGroupRunner {
 
     /// The process group of the child now running (0 when none), for the termination handler.
     private static let runningGroup = Atomic<Int32>(0)
+    /// The first termination signal received (0 = none).
+    private static let interruption = Atomic<Int32>(0)
 
-    /// Makes SIGINT, SIGTERM and SIGHUP to this process first SIGKILL the running child's process
-    /// group (which the terminal's Ctrl-C does not reach), then end this process as the signal would.
-    /// SIGKILL cannot be caught: a child then outlives gpuci. Call it from the thread that runs the files.
+    /// The termination signal received since ``forwardTerminationSignals()``, if any: the run
+    /// should stop, report what finished and then end as that signal would.
+    public static var interruptedBy: Int32? {
+        let received = interruption.load(ordering: .relaxed)
+        return received == 0 ? nil : received
+    }
+
+    /// Makes the first SIGINT, SIGTERM or SIGHUP to this process send SIGTERM to the running
+    /// child's process group (which the terminal's Ctrl-C does not reach) and set
+    /// ``interruptedBy``; ``run(executable:arguments:workingDirectory:timeout:grace:observer:keepLog:)``
+    /// then ends the child (SIGKILL after the grace) and returns, so the caller can write its
+    /// report. A second signal SIGKILLs the group and ends this process at once. SIGKILL cannot be
+    /// caught: a child then outlives gpuci. Call it from the thread that runs the files.
     public static func forwardTerminationSignals() {
         _ = runningGroup.load(ordering: .relaxed)
         // A parent may have started gpuci with these blocked; the calling thread takes them.
@@ -47,11 +79,22 @@ public enum ProcessGroupRunner {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
                 let group = ProcessGroupRunner.runningGroup.load(ordering: .relaxed)
+                if ProcessGroupRunner.interruption.compareExchange(expected: 0, desired: received, ordering: .relaxed).exchanged {
+                    if group != 0 { kill(-group, SIGTERM) }
+                    return
+                }
                 if group != 0 { kill(-group, SIGKILL) }
                 signal(received, SIG_DFL)
                 raise(received)
             }
         }
+    }
+
+    /// Ends this process as `signalNumber` would (after its report is written).
+    public static func endAsSignal(_ signalNumber: Int32) -> Never {
+        signal(signalNumber, SIG_DFL)
+        raise(signalNumber)
+        exit(128 + signalNumber)
     }
 
     /// Finds `program` on `PATH` unless it already names a path.
@@ -75,8 +118,11 @@ public enum ProcessGroupRunner {
     /// - Parameters:
     ///   - timeout: seconds before the group gets SIGTERM.
     ///   - grace: seconds between SIGTERM and SIGKILL.
+    ///   - observer: sees the output as it is written, and a heartbeat in long silences.
+    ///   - keepLog: where the whole output is copied when the child ends (a file's folder must exist).
     public static func run(executable: URL, arguments: [String], workingDirectory: URL,
-                           timeout: Double, grace: Double = 5) throws(InputError) -> ProcessOutcome {
+                           timeout: Double, grace: Double = 5, observer: ProcessObserver? = nil,
+                           keepLog: URL? = nil) throws(InputError) -> ProcessOutcome {
         let logURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("gpuci-run-\(getpid())-\(UUID().uuidString).log")
         // Private: a test's output may hold secrets, and an interrupted run can leave the file behind.
@@ -107,33 +153,75 @@ public enum ProcessGroupRunner {
         defer { runningGroup.store(0, ordering: .relaxed) }
 
         var status: Int32 = 0
-        func reaped(within seconds: Double) -> Bool {
-            let deadline = DispatchTime.now() + .nanoseconds(Int(max(seconds, 0) * 1e9))
-            while true {
-                let result = waitpid(pid, &status, WNOHANG)
-                if result == pid || (result < 0 && errno != EINTR) { return true }
-                if DispatchTime.now() >= deadline { return false }
-                usleep(5_000)
+        let reader = observer == nil ? nil : FileHandle(forReadingAtPath: logURL.path)
+        defer { try? reader?.close() }
+        var lastOutput = start
+        var lastBeat = start
+        func drain() {
+            guard let reader, let observer else { return }
+            while let chunk = try? reader.read(upToCount: 1 << 16), !chunk.isEmpty {
+                observer.output(chunk)
+                lastOutput = DispatchTime.now()
             }
         }
+        func since(_ moment: DispatchTime) -> Double {
+            Double(DispatchTime.now().uptimeNanoseconds - moment.uptimeNanoseconds) / 1e9
+        }
+        // One loop decides the end: the child's own exit, the timeout or an interruption
+        // (SIGTERM to the group, SIGKILL after the grace), every wait bounded.
         var timedOut = false
-        if !reaped(within: timeout) {
-            timedOut = true
-            kill(-pid, SIGTERM)
-            if !reaped(within: grace) {
-                kill(-pid, SIGKILL)
-                // SIGKILL cannot be refused; the wait is bounded all the same.
-                _ = reaped(within: 10)
+        var interrupted: Int32?
+        var termDeadline: Double?
+        var killDeadline: Double?
+        var polls = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result < 0 && errno != EINTR) { break }
+            polls &+= 1
+            if polls % 10 == 0 {
+                drain()
+                if let observer, observer.heartbeatSeconds > 0, since(lastOutput) >= observer.heartbeatSeconds,
+                   since(lastBeat) >= observer.heartbeatSeconds {
+                    observer.heartbeat(since(start), since(lastOutput))
+                    lastBeat = DispatchTime.now()
+                }
             }
+            let elapsed = since(start)
+            if termDeadline == nil {
+                if let received = interruptedBy {
+                    interrupted = received
+                } else if elapsed >= timeout {
+                    timedOut = true
+                }
+                if interrupted != nil || timedOut {
+                    kill(-pid, SIGTERM)
+                    termDeadline = elapsed + max(grace, 0)
+                }
+            } else if killDeadline == nil, let termDeadline, elapsed >= termDeadline {
+                kill(-pid, SIGKILL)
+                killDeadline = elapsed + 10
+            } else if let killDeadline, elapsed >= killDeadline {
+                break  // SIGKILL cannot be refused; the wait is bounded all the same.
+            }
+            usleep(5_000)
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let seconds = since(start)
         // Whatever the program left behind in its group goes with it.
         kill(-pid, SIGKILL)
+        drain()
+        if let keepLog {
+            try? FileManager.default.removeItem(at: keepLog)
+            do {
+                try FileManager.default.copyItem(at: logURL, to: keepLog)
+            } catch {
+                throw InputError("cannot keep the output: \(error.localizedDescription)", file: keepLog.path)
+            }
+        }
 
         let signalNumber = status & 0x7F
         return ProcessOutcome(exitStatus: signalNumber == 0 ? (status >> 8) & 0xFF : nil,
                               signal: signalNumber == 0 ? nil : signalNumber,
-                              timedOut: timedOut, seconds: seconds, output: tail(of: logURL))
+                              timedOut: timedOut, seconds: seconds, output: tail(of: logURL), interruptedBy: interrupted)
     }
 
     private static func tail(of url: URL) -> String {

@@ -28,19 +28,37 @@ public struct FileResult: Sendable, Hashable {
     public var file: String
     /// Its attempts in order; empty when the run stopped before reaching it.
     public var attempts: [FileAttempt]
+    /// The attempt a termination signal cut short: not an attempt of the history (its time says
+    /// nothing about the file), kept for the report.
+    public var interrupted: ProcessOutcome?
+
+    /// Creates a result.
+    public init(file: String, attempts: [FileAttempt], interrupted: ProcessOutcome? = nil) {
+        self.file = file
+        self.attempts = attempts
+        self.interrupted = interrupted
+    }
 
     /// Whether its last attempt passed.
-    public var passed: Bool { attempts.last?.attempt.outcome == .passed }
+    public var passed: Bool { interrupted == nil && attempts.last?.attempt.outcome == .passed }
     /// Whether the run stopped before it.
-    public var skipped: Bool { attempts.isEmpty }
-    /// Seconds over all attempts.
-    public var seconds: Double { attempts.reduce(0) { $0 + $1.attempt.seconds } }
+    public var skipped: Bool { attempts.isEmpty && interrupted == nil }
+    /// Seconds over all attempts (the interrupted one included).
+    public var seconds: Double { attempts.reduce(0) { $0 + $1.attempt.seconds } + (interrupted?.seconds ?? 0) }
 }
 
 /// The result of a partition run.
 public struct RunSummary: Sendable, Hashable {
     /// One result per file, in run order.
     public var results: [FileResult]
+    /// The termination signal that stopped the run, if one did.
+    public var interruptedBy: Int32? = nil
+
+    /// Creates a summary.
+    public init(results: [FileResult], interruptedBy: Int32? = nil) {
+        self.results = results
+        self.interruptedBy = interruptedBy
+    }
 
     /// Whether every file passed.
     public var passed: Bool { results.allSatisfy(\.passed) }

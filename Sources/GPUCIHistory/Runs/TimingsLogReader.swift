@@ -14,6 +14,23 @@ public enum TimingsLogReader {
     static let begin = "TIMINGS BEGIN"
     static let end = "TIMINGS END"
 
+    /// The key of the token `gpuci run` adds to its entries (``IngestFile/recordedBy``).
+    static let recordedKey = "gpuci_recorded"
+
+    /// The token of the `gpuci run` that printed the log's block, when it did: its attempts are in
+    /// that run's history database already.
+    static func recordingToken(in text: String) -> String? {
+        guard let start = text.range(of: begin) else { return nil }
+        for line in text[start.upperBound...].split(separator: "\n").prefix(4) {
+            if line.contains(end) { return nil }
+            guard let brace = line.firstIndex(of: "{"),
+                  let object = try? JSONSerialization.jsonObject(with: Data(line[brace...].utf8)) as? [String: Any],
+                  let token = object[recordedKey] as? String else { continue }
+            return token
+        }
+        return nil
+    }
+
     /// Whether `text` holds a timings block (a `TIMINGS BEGIN` marker).
     static func looksLikeLog(_ text: String) -> Bool { text.contains(begin) }
 

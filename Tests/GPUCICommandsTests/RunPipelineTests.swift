@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import GPUCIHistory
+import Testing
+
+/// `gpuci run` as a CI job uses it (issue 10, item 1): output streamed with a line per file, a
+/// heartbeat for a silent test, every attempt's output kept, and on SIGTERM the summary, a
+/// partial JUnit and sglang's timings block written before it ends as the signal would; the log's
+/// timings block read back by `history ingest` adds nothing twice.
+@Suite struct RunPipelineTests {
+    @Test func aTerminatedRunReportsWhatFinished() throws {
+        let tree = try HistoryRunTree()
+        defer { tree.remove() }
+        try tree.add("test_a.py", estTime: "30", body: "print('alpha output')\n")
+        try tree.add("test_b_hang.py", estTime: "10", body: """
+        import os, sys, time
+        print('b started', flush=True)
+        with open('hang.pid.tmp', 'w') as f:
+            f.write(str(os.getpid()))
+        os.rename('hang.pid.tmp', 'hang.pid')
+        time.sleep(60)
+
+        """)
+        try tree.add("test_c.py", estTime: "5", body: "print('never')\n")
+        let pidFile = tree.root.appendingPathComponent("test/hang.pid")
+        let (process, stdout, _) = try HistoryRunBinary.start(
+            ["run", "--registry", ".", "--backend", "cpu", "--suite", "unit", "--algorithm", "sglang", "--db", "h.sqlite",
+             "--junit", "out/junit.xml", "--log-dir", "logs", "--heartbeat", "1", "--kill-grace", "2"], in: tree.root)
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: pidFile.path), waited < 1500, process.isRunning {
+            usleep(10_000)
+            waited += 1
+        }
+        usleep(1_600_000)  // past one heartbeat
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+
+        let log = try String(contentsOf: stdout, encoding: .utf8)
+        #expect(log.contains("partition 0 of 1"))
+        #expect(log.contains("── [1/3] test/registered/test_a.py ──\nalpha output\n"), "\(log)")
+        #expect(log.contains("── [2/3] test/registered/test_b_hang.py ──\nb started\n"))
+        #expect(log.contains("… test/registered/test_b_hang.py still running: "))
+        #expect(log.contains("test/registered/test_b_hang.py interrupted by SIGTERM after "))
+        #expect(log.contains("1 passed, 0 failed, 1 not run — interrupted by SIGTERM (1 file cut short)"))
+        #expect(!log.contains("never"))
+        #expect(log.contains("TIMINGS BEGIN\n{") && log.contains("\"file\":\"test/registered/test_a.py\"") && log.contains("TIMINGS END\n"))
+
+        let junit = try String(contentsOf: tree.root.appendingPathComponent("out/junit.xml"), encoding: .utf8)
+        #expect(junit.contains("tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"1\""))
+        #expect(junit.contains("<error message=\"interrupted by signal \(SIGTERM) after "))
+        #expect(junit.contains("<skipped message=\"not run: the run was interrupted\"/>"))
+        let kept = try String(contentsOf: tree.root.appendingPathComponent("logs/test__registered__test_a.py.1.log"), encoding: .utf8)
+        #expect(kept == "alpha output\n")
+
+        let database = try HistoryDatabase(path: tree.root.appendingPathComponent("h.sqlite").path)
+        #expect(try database.attempts().map(\.file) == ["test/registered/test_a.py"])
+        // The saved job log, ingested as a CI log into the same database: nothing counted twice.
+        let saved = tree.root.appendingPathComponent("job.log")
+        try FileManager.default.copyItem(at: stdout, to: saved)
+        let ingest = try HistoryRunBinary.run(["history", "ingest", "job.log", "--suite", "unit", "--backend", "cpu", "--db", "h.sqlite"],
+                                              in: tree.root)
+        #expect(ingest.status == 0 && ingest.stdout.contains("already ingested"), "\(ingest.stdout) \(ingest.stderr)")
+        #expect(try database.attemptCount() == 1)
+        if let hang = pid_t((try? String(contentsOf: pidFile, encoding: .utf8)) ?? "") { kill(-hang, SIGKILL) }
+    }
+}
