@@ -45,8 +45,17 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var estimates: HistoryEstimateOptions
     @OptionGroup var database: HistoryDatabaseOptions
 
-    @Option(parsing: .unconditional, help: "Seconds each file may run.")
-    var timeoutPerFile: Double = 1200
+    @Option(parsing: .unconditional, help: "Seconds each file may run (default: the suites file's perFileTimeoutSeconds, else 1200).")
+    var timeoutPerFile: Double?
+
+    @Option(parsing: .unconditional, help: "Each file's timeout is its est_time times this factor (at least 60 s) instead of one per-file timeout.")
+    var timeoutFromEstTime: Double?
+
+    @Option(parsing: .unconditional, help: "Seconds added to every file's timeout when --retry is given (sglang's runner adds 600).")
+    var retryTimeoutIncrease: Double = 600
+
+    @Option(help: "A suites YAML file whose perFileTimeoutSeconds for this suite is the default timeout.")
+    var suites: String?
 
     @Option(parsing: .unconditional, help: "Seconds between SIGTERM and SIGKILL when a file times out.")
     var killGrace: Double = 5
@@ -83,8 +92,17 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--of must be from 1 to \(PartitionOptions.maximumPartitions)")
         }
         guard (0..<of).contains(partition) else { throw ValidationError("--partition must be in 0..<\(of)") }
-        guard timeoutPerFile > 0, DurationLimit.accepts(timeoutPerFile) else {
+        if let timeoutPerFile, !(timeoutPerFile > 0 && DurationLimit.accepts(timeoutPerFile)) {
             throw ValidationError("--timeout-per-file must be positive and at most \(Int(DurationLimit.maximumSeconds)) seconds (30 days)")
+        }
+        if let timeoutFromEstTime, !(timeoutFromEstTime > 0 && timeoutFromEstTime <= 1000) {
+            throw ValidationError("--timeout-from-est-time must be a factor above 0 and at most 1000")
+        }
+        if timeoutPerFile != nil, timeoutFromEstTime != nil {
+            throw ValidationError("give --timeout-per-file or --timeout-from-est-time, not both")
+        }
+        guard retryTimeoutIncrease >= 0, DurationLimit.accepts(retryTimeoutIncrease) else {
+            throw ValidationError("--retry-timeout-increase must be from 0 to \(Int(DurationLimit.maximumSeconds)) seconds")
         }
         guard killGrace >= 0, killGrace <= 3600 else { throw ValidationError("--kill-grace must be from 0 to 3600 seconds") }
         guard retry >= 0 else { throw ValidationError("--retry must be 0 or more") }
@@ -110,6 +128,10 @@ struct RunCommand: ParsableCommand {
             throw InputError("no registrations for suite \(suite) on \(backend)\(nightly ? " (nightly)" : "")", file: registry)
         }
         let planned = plan.partitions[partition]
+        let configured = try suites.map { path throws in try SuitesConfig.read(path: path).config(for: key)?.perFileTimeoutSeconds }
+        // sglang's runner gives a retried file more time: timeout + --retry-timeout-increase.
+        let extra = retry > 0 ? retryTimeoutIncrease : 0
+        let perFile = (timeoutPerFile ?? configured?.map(Double.init) ?? 1200) + extra
         let output = RunOutput(interactive: isatty(STDOUT_FILENO) == 1, stream: !quiet)
         output.header(key: key, partition: partition, of: of, planned: planned, skipped: plan.skipped,
                       fallbacks: fallbacks.filter { SuiteKey($0) == key && $0.isEnabled }.map(\.file))
@@ -120,14 +142,25 @@ struct RunCommand: ParsableCommand {
         ProcessGroupRunner.forwardTerminationSignals()
         var configuration = PartitionRunner.Configuration(
             root: try RegistryRoot(path: HistorySourceTree.testFolder(registry)), python: python,
-            timeoutPerFile: timeoutPerFile, killGrace: killGrace, retries: retry, retryWait: retryWait,
+            timeoutPerFile: perFile, killGrace: killGrace, retries: retry, retryWait: retryWait,
             continueOnError: continueOnError, backend: backend, suite: suite, partition: partition, partitions: of,
             runID: runId)
         configuration.logFolder = logFolder
         configuration.heartbeatSeconds = heartbeat
         let runner = PartitionRunner(configuration: configuration)
-        let files = planned.files.map { RunnableFile(name: $0, path: HistorySourceTree.relativeToTestFolder($0)) }
         let estimate = Dictionary(registrations.filter { SuiteKey($0) == key }.map { ($0.file, $0.estTime) }, uniquingKeysWith: { first, _ in first })
+        let files = planned.files.map { file in
+            RunnableFile(name: file, path: HistorySourceTree.relativeToTestFolder(file),
+                         timeout: timeoutFromEstTime.map { factor in
+                             min(max((estimate[file] ?? 0) * factor, 60), DurationLimit.maximumSeconds) + extra
+                         })
+        }
+        for file in files {
+            let limit = file.timeout ?? perFile
+            if let est = estimate[file.name], est > limit {
+                FileHandle.standardError.write(Data("warning: \(file.name): est_time \(Int(est.rounded())) s is over its \(Int(limit.rounded())) s per-file timeout\n".utf8))
+            }
+        }
         let summary = try runner.run(files, onEvent: output.event) { attempt throws(InputError) in
             try history.record(attempt)
         }

@@ -132,7 +132,7 @@ public struct PartitionRunner: Sendable {
                     heartbeat: { elapsed, silent in onEvent(.heartbeat(file: heartbeatFile, elapsed: elapsed, silent: silent)) })
                 let outcome = try ProcessGroupRunner.run(
                     executable: executable, arguments: [resolved[index].path],
-                    workingDirectory: configuration.root.url, timeout: configuration.timeoutPerFile,
+                    workingDirectory: configuration.root.url, timeout: runnable[index].timeout ?? configuration.timeoutPerFile,
                     grace: configuration.killGrace, observer: observer,
                     keepLog: configuration.logFolder.map { Self.logURL(folder: $0, file: file, attempt: number) })
                 if let received = outcome.interruptedBy {

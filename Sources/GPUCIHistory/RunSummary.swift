@@ -4,11 +4,14 @@ public struct RunnableFile: Sendable, Hashable {
     public var name: String
     /// The path relative to the root the runner runs from, e.g. `registered/x/test_y.py`.
     public var path: String
+    /// Seconds each attempt may take, when not the run's `timeoutPerFile`.
+    public var timeout: Double?
 
     /// Creates a file to run.
-    public init(name: String, path: String) {
+    public init(name: String, path: String, timeout: Double? = nil) {
         self.name = name
         self.path = path
+        self.timeout = timeout
     }
 }
 

@@ -35,7 +35,7 @@ import Testing
         for index in 0..<2 {
             let run = try HistoryRunBinary.run(["run", "--registry", ".", "--backend", "cpu", "--suite", "unit",
                                                "--partition", String(index), "--of", "2", "--timeout-per-file", "2",
-                                               "--kill-grace", "0.5", "--retry", "1", "--retry-wait", "0",
+                                               "--kill-grace", "0.5", "--retry", "1", "--retry-wait", "0", "--retry-timeout-increase", "0",
                                                "--continue-on-error", "--junit", "out-\(index).xml"], in: root)
             let failing = planned[index].contains { $0.hasSuffix("test_fail.py") || $0.hasSuffix("test_hang.py") }
             #expect(run.status == (failing ? 1 : 0), "\(run.stdout)\(run.stderr)")

@@ -77,7 +77,7 @@ import Testing
         #expect(throws: (any Error).self) { try GPUCI.parseAsRoot(["history", "drift", "--min-runs", "0"]) }
         let run = try #require(try GPUCI.parseAsRoot(["run", "--registry", "t", "--backend", "cuda", "--suite", "s",
                                                       "--partition", "1", "--of", "3", "--retry", "2", "--retry-wait", "0"]) as? RunCommand)
-        #expect(run.partition == 1 && run.of == 3 && run.retry == 2 && run.retryWait == 0 && run.timeoutPerFile == 1200)
+        #expect(run.partition == 1 && run.of == 3 && run.retry == 2 && run.retryWait == 0 && run.timeoutPerFile == nil)
         #expect(throws: (any Error).self) {
             try GPUCI.parseAsRoot(["run", "--registry", "t", "--backend", "cuda", "--suite", "s", "--partition", "3", "--of", "3"])
         }

@@ -67,3 +67,25 @@ import Testing
         if let hang = pid_t((try? String(contentsOf: pidFile, encoding: .utf8)) ?? "") { kill(-hang, SIGKILL) }
     }
 }
+
+/// Where a file's timeout comes from, and a warning before the run when est_time is over it.
+@Suite struct RunTimeoutSourceTests {
+    @Test func theTimeoutComesFromTheFlagsTheSuitesFileOrEstTime() throws {
+        let tree = try HistoryRunTree()
+        defer { tree.remove() }
+        try tree.add("test_long.py", estTime: "2000", body: "print('quick')\n")
+        let suites = tree.root.appendingPathComponent("suites.yaml")
+        try Data("suites:\n  - {backend: cpu, suite: unit, runner: r, perFileTimeoutSeconds: 3000}\n".utf8).write(to: suites)
+        let base = ["run", "--registry", ".", "--backend", "cpu", "--suite", "unit", "--db", "h.sqlite", "--quiet"]
+        let plain = try HistoryRunBinary.run(base, in: tree.root)
+        #expect(plain.status == 0 && plain.stderr.contains("warning: test/registered/test_long.py: est_time 2000 s is over its 1200 s per-file timeout"), "\(plain.stderr)")
+        let retried = try HistoryRunBinary.run(base + ["--retry", "1"], in: tree.root)
+        #expect(retried.stderr.contains("is over its 1800 s per-file timeout"))
+        let configured = try HistoryRunBinary.run(base + ["--suites", "suites.yaml"], in: tree.root)
+        #expect(configured.status == 0 && !configured.stderr.contains("warning"), "\(configured.stderr)")
+        let scaled = try HistoryRunBinary.run(base + ["--timeout-from-est-time", "1.5"], in: tree.root)
+        #expect(scaled.status == 0 && !scaled.stderr.contains("warning"), "\(scaled.stderr)")
+        let both = try HistoryRunBinary.run(base + ["--timeout-from-est-time", "1.5", "--timeout-per-file", "10"], in: tree.root)
+        #expect(both.status != 0 && both.stderr.contains("not both"))
+    }
+}
