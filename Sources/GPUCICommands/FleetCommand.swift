@@ -95,9 +95,10 @@ struct FleetFitCommand: ParsableCommand {
             throw ValidationError("no stored run falls in the chosen window")
         }
         let comment = ["fitted by `gpuci fleet fit` from \(fit.runs) run\(fit.runs == 1 ? "" : "s") (\(selected.first!.run.startedAt ?? selected.first!.run.id) … \(selected.last!.run.startedAt ?? selected.last!.run.id))"]
-        if let output { try AtomicFile.write(FleetFile.yaml(fit.fleet, comment: comment), to: output) }
+        let outputs = try CommandOutput([("--output", output)])
+        if let output { try outputs.write(FleetFile.yaml(fit.fleet, comment: comment), to: output) }
         if format == .json {
-            print(try JSONOutput.string(fit))
+            outputs.report(try JSONOutput.string(fit) + "\n")
             return
         }
         var rows = [["label", "runs", "jobs", "runners", "left to run", "background", "dispatch", "median start", "start error", "without load"]]
@@ -107,13 +108,14 @@ struct FleetFitCommand: ParsableCommand {
                          "\(Int(label.dispatchSeconds)) s", CIRunRendering.clock(label.medianStartSeconds),
                          CIRunRendering.clock(label.meanAbsStartErrorSeconds), CIRunRendering.clock(label.meanAbsStartErrorWithoutLoadSeconds)])
         }
-        print("fleet fit: \(fit.runs) runs, \(fit.labels.reduce(0) { $0 + $1.jobs }) first-attempt jobs (start error: mean |replayed − recorded| start)")
-        print(HistoryRendering.table(rows, rightAligned: 1...9), terminator: "")
+        var text = "fleet fit: \(fit.runs) runs, \(fit.labels.reduce(0) { $0 + $1.jobs }) first-attempt jobs (start error: mean |replayed − recorded| start)\n"
+        text += HistoryRendering.table(rows, rightAligned: 1...9)
         for window in fit.windows {
             let cells = window.available.keys.sorted().map { "\($0) \(window.available[$0]!)" }
-            print("window \(window.hours) UTC (\(window.runs) runs): runners left \(cells.joined(separator: ", "))")
+            text += "window \(window.hours) UTC (\(window.runs) runs): runners left \(cells.joined(separator: ", "))\n"
         }
-        if output == nil { print("\n" + FleetFile.yaml(fit.fleet, comment: comment), terminator: "") }
+        if output == nil { text += "\n" + FleetFile.yaml(fit.fleet, comment: comment) }
+        outputs.report(text)
     }
 }
 
@@ -256,13 +258,14 @@ struct FleetSimulateCommand: ParsableCommand {
         let spec = CIRunSpec(jobs: jobs, maxParallel: maxParallel.map { limit in Dictionary(uniqueKeysWithValues: groups.map { ($0, limit) }) } ?? [:])
         let result = try CIRunSimulator.simulate(spec, on: fleet)
         let title = "run \(chosen.run.id) (first attempt, recorded wall times) on fleet \(fleet.name)"
-        if let trace { try AtomicFile.write(CIRunRendering.chromeTrace(result), to: trace) }
-        if let gantt { try AtomicFile.write(CIRunRendering.svg(result, title: title), to: gantt) }
+        let outputs = try CommandOutput([("--trace", trace), ("--gantt", gantt)])
+        if let trace { try outputs.write(CIRunRendering.chromeTrace(result), to: trace) }
+        if let gantt { try outputs.write(CIRunRendering.svg(result, title: title), to: gantt) }
         if format == .json {
-            print(try JSONOutput.string(result))
+            outputs.report(try JSONOutput.string(result) + "\n")
         } else {
-            print(CIRunRendering.table(result, title: title), terminator: "")
-            print("recorded: first attempt \(CIRunRendering.clock(chosen.firstAttemptSeconds))")
+            outputs.report(CIRunRendering.table(result, title: title)
+                           + "recorded: first attempt \(CIRunRendering.clock(chosen.firstAttemptSeconds))\n")
         }
     }
 }

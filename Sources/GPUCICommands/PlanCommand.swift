@@ -9,6 +9,11 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Split CI suites into partitions (sglang's LPT or a certified optimum).",
+        discussion: """
+        Without a subcommand, `gpuci plan` is `gpuci plan build`: its options (--partitions N, --suites FILE, \
+        --format table|json|github-matrix, --allow-dead-jobs, --registry, --backend, --suite, --algorithm, \
+        --estimates) are listed by `gpuci plan build --help`.
+        """,
         subcommands: [PlanBuildCommand.self, PlanRecommendCommand.self, PlanShowCommand.self],
         defaultSubcommand: PlanBuildCommand.self)
 }

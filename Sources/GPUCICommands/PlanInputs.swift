@@ -35,7 +35,7 @@ struct PlanSelectionOptions: ParsableArguments {
     /// The suites with registrations that match the filters, sorted.
     func selectedSuites(in registrations: [Registration]) throws -> [SuiteKey] {
         if let backend, !RegistrationReader.backends.contains(backend) {
-            throw ValidationError("unknown backend '\(backend)' (expected one of \(RegistrationReader.backends.joined(separator: ", ")))")
+            throw ValidationError("unknown backend '\(backend)' (expected one of \(RegistrationReader.backends.joined(separator: ", ")))\(Suggestion.phrase(for: backend, among: RegistrationReader.backends))")
         }
         let keys = SuiteKey.all(in: registrations).filter { key in
             key.nightly == nightly && (backend.map { $0 == key.backend } ?? true) && (suite.map { $0 == key.suite } ?? true)
@@ -43,7 +43,12 @@ struct PlanSelectionOptions: ParsableArguments {
         guard !keys.isEmpty else {
             let what = [backend.map { "backend \($0)" }, suite.map { "suite \($0)" }, nightly ? "nightly" : "per-commit"]
                 .compactMap { $0 }.joined(separator: ", ")
-            throw InputError("no registrations match \(what) in \(registry ?? "the bundled registry")")
+            let near = suite.map { suite in
+                Suggestion.phrase(for: suite, among: Set(SuiteKey.all(in: registrations).filter { key in
+                    key.nightly == nightly && (backend.map { $0 == key.backend } ?? true)
+                }.map(\.suite)).sorted())
+            } ?? ""
+            throw InputError("no registrations match \(what) in \(registry ?? "the bundled registry")\(near)")
         }
         return keys
     }

@@ -41,7 +41,7 @@ struct RegistryScanCommand: ParsableCommand {
         case .json:
             text = try JSONOutput.string(RegistryJSON(registrations: scan.registrations.map(RegistryJSON.Entry.init))) + "\n"
         }
-        if let output {
+        if let output, output != "-" {
             try AtomicFile.write(text, to: output)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -44,8 +44,9 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try SimulateRun.loadScenario(scenario)
+        let outputs = try CommandOutput([("--trace", trace), ("--svg", svg), ("--html", html)])
         for (option, output) in [("--trace", trace), ("--svg", svg), ("--html", html)] {
-            if let output { try AtomicFile.refuseOverwriting([parsed.file, scenario], with: output, option: option) }
+            if let output, output != "-" { try AtomicFile.refuseOverwriting([parsed.file, scenario], with: output, option: option) }
         }
         let topologies = topology.map(SimulateRun.list) ?? [parsed.topology]
         let evictions = try SimulateRun.list(eviction).map { name throws(InputError) -> EvictionPolicy in
@@ -66,12 +67,12 @@ struct SimulateCommand: ParsableCommand {
                                                   allocation: allocationPolicy)
             CommandTopology.warn(topologyName, notes: result.topologyNotes)
             if let error = result.collectionError { throw InputError(error, file: parsed.file, key: "tests") }
-            if let trace { try AtomicFile.write(ChromeTrace.render(result), to: trace) }
-            if let svg { try AtomicFile.write(GanttChart.svg(result), to: svg) }
-            if let html { try AtomicFile.write(GanttChart.html(result), to: html) }
+            if let trace { try outputs.write(ChromeTrace.render(result), to: trace) }
+            if let svg { try outputs.write(GanttChart.svg(result), to: svg) }
+            if let html { try outputs.write(GanttChart.html(result), to: html) }
             switch format {
-            case .json: print(try SessionReport(result).json(), terminator: "")
-            case .table: print(SessionSummary(result).table(setupWaits: result.tests), terminator: "")
+            case .json: outputs.report(try SessionReport(result).json())
+            case .table: outputs.report(SessionSummary(result).table(setupWaits: result.tests))
             }
             return
         }
@@ -110,8 +111,9 @@ enum SimulateRun {
         let name = reference.hasSuffix(".yaml") ? reference : "\(reference).yaml"
         let bundled = try BundledData.files(in: "Scenarios", withExtension: "yaml")
         guard bundled.contains(name), name != "models.yaml" else {
+            let names = bundled.filter { $0 != "models.yaml" }.map { String($0.dropLast(5)) }
             throw InputError("no scenario file '\(reference)' and no bundled scenario of that name (bundled: "
-                + bundled.filter { $0 != "models.yaml" }.map { String($0.dropLast(5)) }.joined(separator: ", ") + ")")
+                + names.joined(separator: ", ") + ")" + Suggestion.phrase(for: String(name.dropLast(5)), among: names))
         }
         return try ScenarioParser.load(path: BundledData.url("Scenarios/\(name)").path)
     }

@@ -40,7 +40,7 @@ public enum TopologyLoader {
     public static func shipped(_ name: String) throws(InputError) -> DeclaredTopology {
         let names = try shippedNames()
         guard names.contains(name) else {
-            throw InputError("unknown topology '\(name)' (expected a shipped name: \(names.joined(separator: ", ")); a .yaml or .xml path; or an inline spec like 8x80GB)")
+            throw InputError("unknown topology '\(name)' (expected a shipped name: \(names.joined(separator: ", ")); a .yaml or .xml path; or an inline spec like 8x80GB)\(Suggestion.phrase(for: name, among: names))")
         }
         let relative = "Topologies/\(name).yaml"
         let path = try BundledData.url(relative).path

@@ -1,0 +1,50 @@
+import Foundation
+import GPUCISupport
+import Testing
+@testable import GPUCICommands
+
+/// One CLI vocabulary (issue 10, item 6, in part): did-you-mean for subcommands, suites,
+/// scenarios, topologies and backends; `-` as standard output for written files.
+@Suite(.serialized)
+struct CLIVocabularyTests {
+    @Test func suggestionsAreTyposOnly() {
+        #expect(Suggestion.closest(to: "simulat", among: ["simulate", "scenario"]) == "simulate")
+        #expect(Suggestion.closest(to: "ingets", among: ["ingest", "ingests", "runs"]) == "ingests")
+        #expect(Suggestion.closest(to: "plan", among: ["plan", "run"]) == nil)
+        #expect(Suggestion.closest(to: "xyz", among: ["topology", "fleet"]) == nil)
+        #expect(Suggestion.closest(to: "kiten", among: ["sitting", "kitten"]) == "kitten")
+        #expect(Suggestion.phrase(for: "lrU", among: ["mru", "lru"]) == "; did you mean 'lru'?")
+    }
+
+    @Test func aMistypedSubcommandIsNamedWithTheNearestOne() throws {
+        #expect(GPUCI.subcommandTypo(in: ["simulat", "gateway-e2e"]) == "unknown subcommand 'simulat' of gpuci; did you mean 'simulate'?")
+        #expect(GPUCI.subcommandTypo(in: ["plan", "recomend"]) == "unknown subcommand 'recomend' of gpuci plan; did you mean 'recommend'?")
+        #expect(GPUCI.subcommandTypo(in: ["simulate", "gateway-e2e"]) == nil)
+        #expect(GPUCI.subcommandTypo(in: ["history", "ingest", "ingests.xml"]) == nil)
+        #expect(GPUCI.subcommandTypo(in: ["help", "simulate"]) == nil)
+        let result = try PlanCLI.run(["histroy", "runs"])
+        #expect(result.status == 64 && result.stderr == "Error: unknown subcommand 'histroy' of gpuci; did you mean 'history'?\n")
+    }
+
+    @Test func mistypedNamesGetTheNearestOne() throws {
+        let suite = try PlanCLI.run(["plan", "--suite", "base-b-test-1-gpu-smal"])
+        #expect(suite.status != 0 && suite.stderr.contains("did you mean 'base-b-test-1-gpu-small'?"), "\(suite.stderr)")
+        let scenario = try PlanCLI.run(["simulate", "gateway-e2"])
+        #expect(scenario.status != 0 && scenario.stderr.contains("did you mean 'gateway-e2e'?"))
+        let topology = try PlanCLI.run(["topology", "show", "a10-5"])
+        #expect(topology.status != 0 && topology.stderr.contains("did you mean 'a10-4'?"), "\(topology.stderr)")
+        let backend = try PlanCLI.run(["plan", "--backend", "cude"])
+        #expect(backend.status != 0 && backend.stderr.contains("did you mean 'cuda'?"), "\(backend.stderr)")
+    }
+
+    @Test func aDashWritesToStandardOutputAndTheReportMovesToStandardError() throws {
+        let folder = try PlanCLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try GPUCIExecutable.run(["simulate", "gateway-e2e", "--svg", "-"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("<svg ") && result.stderr.hasPrefix("scenario gateway-e2e on a10-4"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("-").path))
+        let two = try GPUCIExecutable.run(["simulate", "gateway-e2e", "--svg", "-", "--trace", "-"], in: folder)
+        #expect(two.status != 0 && two.stderr.contains("only one output can be standard output (-)"))
+    }
+}
