@@ -76,7 +76,8 @@ let package = Package(
         .target(name: "GPUCIAllocation", dependencies: ["GPUCITopology", "GPUCISupport"], swiftSettings: swiftSettings),
         .target(
             name: "GPUCIPool",
-            dependencies: ["GPUCIAllocation", "GPUCITopology", "GPUCISupport", "GPUCIData"],
+            dependencies: ["GPUCIAllocation", "GPUCITopology", "GPUCISupport", "GPUCIData",
+                           .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(

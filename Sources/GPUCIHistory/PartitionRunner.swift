@@ -173,6 +173,6 @@ public struct PartitionRunner: Sendable {
             results.append(result)
             if !result.passed && !configuration.continueOnError { stopped = true }
         }
-        return RunSummary(results: results, interruptedBy: interruptedBy)
+        return RunSummary(results: results, interruptedBy: interruptedBy ?? ProcessGroupRunner.interruptedBy)
     }
 }

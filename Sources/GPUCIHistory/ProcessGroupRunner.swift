@@ -219,6 +219,10 @@ public enum ProcessGroupRunner {
         }
 
         let signalNumber = status & 0x7F
+        // The handler's own SIGTERM may have ended the child before this loop saw the signal; a
+        // child that exited 0 all the same passed.
+        let exitedCleanly = signalNumber == 0 && (status >> 8) & 0xFF == 0
+        if interrupted == nil, !timedOut, !exitedCleanly, let received = interruptedBy { interrupted = received }
         return ProcessOutcome(exitStatus: signalNumber == 0 ? (status >> 8) & 0xFF : nil,
                               signal: signalNumber == 0 ? nil : signalNumber,
                               timedOut: timedOut, seconds: seconds, output: tail(of: logURL), interruptedBy: interrupted)

@@ -23,9 +23,32 @@ extension ModelPool {
     ///
     /// - Complexity: O(n + k log n) for n instances and k evicted.
     mutating func evict(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
-        let keys = victims(toFree: required, excluding: exclusion)
+        let keys = eviction == .belady ? victims(toFree: required, excluding: exclusion)
+                                       : indexedVictims(toFree: required, excluding: exclusion)
         for key in keys { remove(key) }
         return keys
+    }
+
+    /// ``victims(toFree:excluding:)`` for MRU and LRU, from the idle index: the same keys in the
+    /// same order, in O(k log n) for the k entries looked at.
+    private mutating func indexedVictims(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
+        var free = availableGPUCount
+        guard free < required else { return [] }
+        var victims: [String] = []
+        var chosen: Set<String> = []
+        var spared: [IdleIndex.Entry] = []
+        while free < required, let entry = idle.popFirst(mostRecent: eviction == .mru, store: store) {
+            guard let instance = store[entry.key], !chosen.contains(entry.key) else { continue }
+            if case let .regularWorkers(model) = exclusion, instance.identity.type == .regular, instance.identity.model == model {
+                spared.append(entry)
+                continue
+            }
+            chosen.insert(entry.key)
+            victims.append(entry.key)
+            free += instance.slot?.gpuIDs.count ?? 0
+        }
+        idle.restore(spared)
+        return victims
     }
 
     /// The keys ``evict(toFree:excluding:)`` stops. Kept apart so that no copy of the entries is

@@ -45,6 +45,7 @@ public struct ModelPool: Sendable {
     var allocator: GPUAllocator
     let rdma: RDMASelector
     var store = InstanceStore()
+    var idle = IdleIndex()
     var nextUse: [String: Int] = [:]
     var nextBootstrapPort = ModelPool.firstBootstrapPort
     var eventCount = 0
@@ -150,7 +151,10 @@ public struct ModelPool: Sendable {
         if store.contains(identity.key) {
             let order = nextEvent()
             store.update(identity.key) { $0.touch(now: now, order: order) }
-            if let hit = store[identity.key] { return (hit, PoolOutcome()) }
+            if let hit = store[identity.key] {
+                if hit.refCount == 0 { noteIdle(hit) }
+                return (hit, PoolOutcome())
+            }
         }
         let evicted = evict(toFree: spec.tp, excluding: .regularWorkers(ofModel: model))
         let free = availableGPUCount
@@ -251,6 +255,7 @@ public struct ModelPool: Sendable {
         guard let instance = store[key] else { throw PoolError(.unknownKey, "no worker '\(key)' to release") }
         guard instance.refCount > 0 else { throw PoolError(.notAcquired, "\(key) is not acquired") }
         store.update(key) { $0.refCount -= 1 }
+        if instance.refCount == 1, let now = store[key] { noteIdle(now) }
     }
 
     /// Records that `key` passed its health check; returns false for an unknown key.
@@ -282,6 +287,13 @@ public struct ModelPool: Sendable {
         SlotRequest(key: identity.key, memoryGB: spec.memoryGB, tp: spec.tp)
     }
 
+    /// Records an idle worker's new last use in the eviction index (MRU and LRU only).
+    private mutating func noteIdle(_ instance: ModelInstance) {
+        guard eviction != .belady else { return }
+        idle.add(instance)
+        idle.compact(store: store)
+    }
+
     /// The next pool-wide event number.
     private mutating func nextEvent() -> Int {
         eventCount += 1
@@ -300,6 +312,7 @@ public struct ModelPool: Sendable {
                                      bootstrapPort: bootstrap, rdmaDevice: device, launchedAt: now,
                                      lastUsed: now, lastUseOrder: order, launchOrder: order)
         store.insert(instance)
+        noteIdle(instance)
         usedGPUCount += slot.gpuIDs.count
         return instance
     }

@@ -33,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
                                            maxDuration: .seconds(2))
 
-    for gpus in [8, 64, 1024] {
+    for gpus in [8, 64, 1024, 4096] {
         Benchmark("pool.getEvict.lru.\(gpus)gpus", configuration: .init(scalingFactor: .kilo)) { benchmark in
             roundRobin(benchmark, gpus: gpus, eviction: .lru)
         }
