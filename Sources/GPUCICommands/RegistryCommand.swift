@@ -58,6 +58,8 @@ struct RegistryJSON: Encodable {
         var estTime: Double
         var nightly: Bool
         var disabled: String?
+        var stage: String?
+        var runnerConfig: String?
 
         init(_ registration: Registration) {
             file = registration.file
@@ -66,6 +68,8 @@ struct RegistryJSON: Encodable {
             estTime = registration.estTime
             nightly = registration.nightly
             disabled = registration.disabled
+            stage = registration.stage
+            runnerConfig = registration.runnerConfig
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -76,9 +80,11 @@ struct RegistryJSON: Encodable {
             try container.encode(estTime, forKey: .estTime)
             try container.encode(nightly, forKey: .nightly)
             try container.encode(disabled, forKey: .disabled)
+            try container.encode(stage, forKey: .stage)
+            try container.encode(runnerConfig, forKey: .runnerConfig)
         }
 
-        enum CodingKeys: String, CodingKey { case file, backend, suite, estTime, nightly, disabled }
+        enum CodingKeys: String, CodingKey { case file, backend, suite, estTime, nightly, disabled, stage, runnerConfig }
     }
 
     var registrations: [Entry]

@@ -60,7 +60,7 @@ public enum RegistryCSV {
     }
 
     private static func quoteExtraValue(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains(";") || value.contains("=") || value.contains("\"")
+        let needsQuotes = value.isEmpty || value == "None" || value.contains(";") || value.contains("=") || value.contains("\"")
             || value.first?.isWhitespace == true || value.last?.isWhitespace == true
         return needsQuotes ? jsonQuoted(value) : value
     }
@@ -118,13 +118,14 @@ public enum RegistryCSV {
         }
         guard DurationLimit.accepts(estTime) else { throw problem("expected \(DurationLimit.expected), found '\(literal)'", key: "est_time") }
         var registration = Registration(file: path, backend: backend, suite: suite, estTime: estTime, estTimeLiteral: literal)
-        for (key, value) in try extraPairs(record.fields[4], problem: problem) {
+        for (key, value, quoted) in try extraPairs(record.fields[4], problem: problem) {
             switch key {
             case "nightly":
                 guard value == "True" || value == "False" else { throw problem("nightly must be True or False, found '\(value)'", key: "extra.nightly") }
                 registration.nightly = value == "True"
             case "disabled":
-                registration.disabled = value == "None" ? nil : value
+                // A bare None is Python's None (enabled); the string "None" is quoted (a reason).
+                registration.disabled = value == "None" && !quoted ? nil : value
             case "stage":
                 registration.stage = value
             case "runner_config":
@@ -142,8 +143,9 @@ public enum RegistryCSV {
         return registration
     }
 
-    private static func extraPairs(_ extra: String, problem: (String, String) -> InputError) throws(InputError) -> [(String, String)] {
-        var pairs: [(String, String)] = []
+    /// The `key=value` pairs of an `extra` cell, each with whether its value was JSON-quoted.
+    private static func extraPairs(_ extra: String, problem: (String, String) -> InputError) throws(InputError) -> [(String, String, quoted: Bool)] {
+        var pairs: [(String, String, quoted: Bool)] = []
         var rest = Substring(extra)
         var seen: Set<String> = []
         while !rest.isEmpty {
@@ -153,7 +155,8 @@ public enum RegistryCSV {
             let key = String(rest[..<equals])
             rest = rest[rest.index(after: equals)...]
             let value: String
-            if rest.first == "\"" {
+            let quoted = rest.first == "\""
+            if quoted {
                 guard let (decoded, remainder) = jsonString(rest) else {
                     throw problem("unterminated or invalid JSON-quoted value for '\(key)'", "extra.\(key)")
                 }
@@ -173,7 +176,7 @@ public enum RegistryCSV {
                 rest = ""
             }
             guard seen.insert(key).inserted else { throw problem("key '\(key)' repeated", "extra.\(key)") }
-            pairs.append((key, value))
+            pairs.append((key, value, quoted))
         }
         return pairs
     }

@@ -89,3 +89,29 @@ import Testing
         #expect(both.status != 0 && both.stderr.contains("not both"))
     }
 }
+
+/// As sglang's runner: without partition flags files run in discovery order, and an empty suite
+/// is nothing to run, not an error (issue 10, item 4).
+@Suite struct RunDiscoveryOrderTests {
+    @Test func unpartitionedRunsKeepDiscoveryOrderAndEmptySuitesPass() throws {
+        let tree = try HistoryRunTree()
+        defer { tree.remove() }
+        try tree.add("test_a_short.py", estTime: "10", body: "print('a')\n")
+        try tree.add("test_b_long.py", estTime: "30", body: "print('b')\n")
+        let base = ["run", "--registry", ".", "--backend", "cpu", "--suite", "unit", "--db", "h.sqlite", "--quiet"]
+        let discovery = try HistoryRunBinary.run(base, in: tree.root)
+        #expect(discovery.status == 0, "\(discovery.stderr)")
+        let order = discovery.stdout.split(separator: "\n").filter { $0.hasPrefix("[") }.map { String($0.split(separator: " ")[1]) }
+        #expect(order == ["test/registered/test_a_short.py", "test/registered/test_b_long.py"], "\(discovery.stdout)")
+        let partitioned = try HistoryRunBinary.run(base + ["--of", "1"], in: tree.root)
+        let lpt = partitioned.stdout.split(separator: "\n").filter { $0.hasPrefix("[") }.map { String($0.split(separator: " ")[1]) }
+        #expect(lpt == ["test/registered/test_b_long.py", "test/registered/test_a_short.py"])
+
+        let empty = try HistoryRunBinary.run(["run", "--registry", ".", "--backend", "cpu", "--suite", "uni", "--db", "h.sqlite",
+                                              "--junit", "empty.xml"], in: tree.root)
+        #expect(empty.status == 0)
+        #expect(empty.stderr.contains("no registrations for suite uni on cpu: nothing to run; did you mean 'unit'?"), "\(empty.stderr)")
+        let junit = try String(contentsOf: tree.root.appendingPathComponent("empty.xml"), encoding: .utf8)
+        #expect(junit.contains("tests=\"0\""))
+    }
+}

@@ -60,3 +60,24 @@ struct RegistryCSVTests {
         }
     }
 }
+
+/// `disabled="None"` is a disabled registration whose reason is the string None; `disabled=None`
+/// is Python's None (enabled). Both survive a CSV round trip (issue 10, item 4).
+@Suite struct DisabledNoneRoundTripTests {
+    @Test func theStringNoneStaysADisabledReason() throws {
+        let source = """
+        register_cuda_ci(est_time=10, suite="s", disabled="None")
+        """
+        let enabled = """
+        register_cuda_ci(est_time=10, suite="s", disabled=None)
+        """
+        let disabled = RegistrationReader.read(text: source, file: "test/registered/a.py").registrations
+        let plain = RegistrationReader.read(text: enabled, file: "test/registered/b.py").registrations
+        #expect(disabled.map(\.disabled) == ["None"] && plain.map(\.disabled) == [nil])
+        let csv = RegistryCSV.render(disabled + plain)
+        #expect(csv.contains(#""disabled=""None""""#))
+        let back = try RegistryCSV.parse(csv, file: "round.csv")
+        #expect(back.map(\.disabled) == ["None", nil])
+        #expect(back.map(\.isEnabled) == [false, true])
+    }
+}
