@@ -1,4 +1,5 @@
 import ArgumentParser
+import GPUCIData
 import GPUCISimulation
 import GPUCISupport
 
@@ -7,7 +8,7 @@ struct ScenarioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scenario",
         abstract: "Make or check simulation scenarios (import a pytest tree, generate a stress scenario).",
-        subcommands: [ScenarioImportCommand.self, ScenarioGenerateCommand.self, ScenarioCheckCommand.self]
+        subcommands: [ScenarioListCommand.self, ScenarioImportCommand.self, ScenarioGenerateCommand.self, ScenarioCheckCommand.self]
     )
 }
 
@@ -90,5 +91,22 @@ struct ScenarioCheckCommand: ParsableCommand {
         let scan = CollectionScan(items: parsed.tests) { catalog[$0]?.tp }
         print("\(parsed.tests.count) tests; requirements: \(scan.requirements.map(\.key).joined(separator: ", "))")
         print("largest single test: \(scan.maxTestGPUs) GPUs (\(scan.maxTestName ?? "none"))")
+    }
+}
+
+/// `gpuci scenario list`: the bundled scenarios, by the name `simulate` takes.
+struct ScenarioListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the bundled scenarios: name, default topology, tests."
+    )
+
+    func run() throws {
+        var rows = [["scenario", "topology", "tests"]]
+        for file in try BundledData.files(in: "Scenarios", withExtension: "yaml") where file != "models.yaml" {
+            let scenario = try ScenarioParser.load(path: BundledData.url("Scenarios/\(file)").path)
+            rows.append([String(file.dropLast(5)), scenario.topology, String(scenario.tests.count)])
+        }
+        print(HistoryRendering.table(rows, rightAligned: 2...2), terminator: "")
     }
 }

@@ -37,6 +37,16 @@ struct CLIVocabularyTests {
         #expect(backend.status != 0 && backend.stderr.contains("did you mean 'cuda'?"), "\(backend.stderr)")
     }
 
+    @Test func scenarioListNamesTheBundledScenarios() throws {
+        let result = try PlanCLI.run(["scenario", "list"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("scenario") == true)
+        let gateway = try #require(lines.first { $0.hasPrefix("gateway-e2e ") })
+        #expect(gateway.split(separator: " ", omittingEmptySubsequences: true) == ["gateway-e2e", "a10-4", "26"])
+        #expect(!lines.contains { $0.hasPrefix("models") })
+    }
+
     @Test func aDashWritesToStandardOutputAndTheReportMovesToStandardError() throws {
         let folder = try PlanCLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
