@@ -84,13 +84,21 @@ struct ScenarioCheckCommand: ParsableCommand {
     @Argument(help: "A scenario file, or the name of a bundled scenario.")
     var scenario: String
 
+    @Option(name: .long, help: "The topology to check against (default: the scenario's).")
+    var topology: String?
+
+    /// Every check `simulate` makes: the scenario against its catalog, then the session's collection
+    /// on the topology (a test needing more GPUs than it has fails here as it fails there).
     func run() throws {
         let parsed = try SimulateRun.loadScenario(scenario)
         let catalog = try ScenarioCatalog.catalog(for: parsed)
         try ScenarioValidator.validate(parsed, catalog: catalog)
         let scan = CollectionScan(items: parsed.tests) { catalog[$0]?.tp }
+        let result = try SessionSimulator.run(parsed, topologyOverride: topology)
+        CommandTopology.warn(topology ?? parsed.topology, notes: result.topologyNotes)
+        if let error = result.collectionError { throw InputError(error, file: parsed.file, key: "tests") }
         print("\(parsed.tests.count) tests; requirements: \(scan.requirements.map(\.key).joined(separator: ", "))")
-        print("largest single test: \(scan.maxTestGPUs) GPUs (\(scan.maxTestName ?? "none"))")
+        print("largest single test: \(scan.maxTestGPUs) GPUs (\(scan.maxTestName ?? "none")); collects on \(topology ?? parsed.topology)")
     }
 }
 

@@ -47,6 +47,16 @@ struct CLIVocabularyTests {
         #expect(!lines.contains { $0.hasPrefix("models") })
     }
 
+    /// `scenario check` runs every check `simulate` runs: a runner too small for a test fails both.
+    @Test func scenarioCheckFailsWhereSimulateFails() throws {
+        let fits = try PlanCLI.run(["scenario", "check", "gateway-e2e"])
+        #expect(fits.status == 0 && fits.stdout.contains("collects on a10-4"), "\(fits.stderr)")
+        let check = try PlanCLI.run(["scenario", "check", "gateway-e2e", "--topology", "1x80GB"])
+        let simulate = try PlanCLI.run(["simulate", "gateway-e2e", "--topology", "1x80GB"])
+        #expect(check.status != 0 && simulate.status != 0)
+        #expect(check.stderr.contains("GPU REQUIREMENTS EXCEEDED") && check.stderr == simulate.stderr)
+    }
+
     @Test func aDashWritesToStandardOutputAndTheReportMovesToStandardError() throws {
         let folder = try PlanCLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
