@@ -38,6 +38,28 @@ struct PlanRecommendCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "GPUs each job holds, for GPU-minutes (default: read from the suite name, e.g. 4-gpu → 4, else 1).")
     var gpusPerJob: Int?
 
+    @Option(help: "table or json ({\"suites\": [{backend, suite, nightly, files, totalSeconds, timeoutSeconds, gpusPerJob, recommendation | riskRecommendation | problem}]}).")
+    var format: ReportFormat = .table
+
+    /// One suite's answer in the JSON form.
+    struct Entry: Encodable {
+        var backend: String
+        var suite: String
+        var nightly: Bool
+        var files: Int
+        var totalSeconds: Double
+        var timeoutSeconds: Double
+        var gpusPerJob: Int
+        var recommendation: PartitionRecommender.Recommendation?
+        var riskRecommendation: RiskRecommender.Recommendation?
+        var problem: String?
+    }
+
+    private func printJSON(_ entries: [Entry]) throws {
+        struct Document: Encodable { var suites: [Entry] }
+        print(try JSONOutput.string(Document(suites: entries)))
+    }
+
     func validate() throws {
         guard timeout.seconds > overhead.seconds else { throw ValidationError("--timeout must be longer than --overhead") }
         guard (1...PartitionOptions.maximumPartitions).contains(maxPartitions) else {
@@ -52,20 +74,29 @@ struct PlanRecommendCommand: ParsableCommand {
     func run() throws {
         if let maxRisk { return try runWithRisk(maxRisk.fraction) }
         let (registrations, _, overheads, _) = try estimates.planningEstimates(selection.loadRegistrations(), database: database, selection: selection)
+        var entries: [Entry] = []
         for key in try selection.selectedSuites(in: registrations) {
             let enabled = SuitePlanner.select(registrations, key: key).enabled
             let gpus = gpusPerJob ?? PartitionRecommender.gpusPerJob(suite: key.suite)
+            let total = enabled.reduce(0) { $0 + $1.estTime }
+            var entry = Entry(backend: key.backend, suite: key.suite, nightly: key.nightly, files: enabled.count,
+                              totalSeconds: total, timeoutSeconds: timeout.seconds, gpusPerJob: gpus)
             // With history, the suite's fitted per-job overhead replaces --overhead.
             let overheadSeconds = overheads[SuiteKey(backend: key.backend, suite: key.suite)].map { max(0, $0.bias.rounded()) } ?? overhead.seconds
             guard timeout.seconds > overheadSeconds else {
-                print("\(key): the fitted per-job overhead \(PlanRendering.seconds(overheadSeconds)) leaves no time within the timeout\n")
+                let problem = "the fitted per-job overhead \(PlanRendering.seconds(overheadSeconds)) leaves no time within the timeout"
+                entry.problem = problem
+                entries.append(entry)
+                if format == .table { print("\(key): \(problem)\n") }
                 continue
             }
             let recommendation = PartitionRecommender.recommend(
                 registrations, key: key, timeoutSeconds: timeout.seconds, overheadSeconds: overheadSeconds,
                 gpusPerJob: gpus, maxPartitions: maxPartitions, algorithm: algorithm.algorithm,
                 options: algorithm.partitionOptions)
-            let total = enabled.reduce(0) { $0 + $1.estTime }
+            entry.recommendation = recommendation
+            entries.append(entry)
+            guard format == .table else { continue }
             print("\(key): Σ \(PlanRendering.seconds(total)) in \(enabled.count) files; timeout \(PlanRendering.seconds(timeout.seconds)), overhead \(PlanRendering.seconds(overheadSeconds))\(overheads[SuiteKey(backend: key.backend, suite: key.suite)] == nil ? "" : " (fitted from history)"), \(gpus) GPU\(gpus == 1 ? "" : "s") per job")
             print("  partitions  makespan  +overhead  lower bound  GPU-minutes  fits")
             for row in recommendation.rows {
@@ -84,6 +115,7 @@ struct PlanRecommendCommand: ParsableCommand {
             }
             print("")
         }
+        if format == .json { try printJSON(entries) }
     }
 
     private func runWithRisk(_ risk: Double) throws {
@@ -91,6 +123,7 @@ struct PlanRecommendCommand: ParsableCommand {
         let (registrations, estimated, overheads, attempts) = try estimates.planningEstimates(raw, database: database, selection: selection)
         guard let estimated else { return }
         let sglang = EstimateSource.history(.sglang).apply(to: raw, attempts: attempts).registrations
+        var entries: [Entry] = []
         for key in try selection.selectedSuites(in: registrations) {
             let overhead = overheads[SuiteKey(backend: key.backend, suite: key.suite)]
             let gpus = gpusPerJob ?? PartitionRecommender.gpusPerJob(suite: key.suite)
@@ -100,6 +133,10 @@ struct PlanRecommendCommand: ParsableCommand {
                 timeoutSeconds: timeout.seconds, maxRisk: risk, maxPartitions: maxPartitions,
                 algorithm: algorithm.algorithm, options: algorithm.partitionOptions)
             let enabled = SuitePlanner.select(registrations, key: key).enabled
+            entries.append(Entry(backend: key.backend, suite: key.suite, nightly: key.nightly, files: enabled.count,
+                                 totalSeconds: enabled.reduce(0) { $0 + $1.estTime }, timeoutSeconds: timeout.seconds,
+                                 gpusPerJob: gpus, riskRecommendation: recommendation))
+            guard format == .table else { continue }
             var overheadText = "overhead \(PlanRendering.seconds(recommendation.overheadSeconds)) per job"
             if let overhead {
                 overheadText += String(format: " (fitted from %d jobs: wall = Σ + bias; least squares %.3f·Σ + %.0f s, r² %.3f)",
@@ -138,6 +175,7 @@ struct PlanRecommendCommand: ParsableCommand {
             }
             print("")
         }
+        if format == .json { try printJSON(entries) }
     }
 }
 

@@ -57,6 +57,17 @@ struct CLIVocabularyTests {
         #expect(check.stderr.contains("GPU REQUIREMENTS EXCEEDED") && check.stderr == simulate.stderr)
     }
 
+    @Test func planRecommendHasAJSONForm() throws {
+        let result = try PlanCLI.run(["plan", "recommend", "--backend", "cuda", "--suite", "base-b-test-1-gpu-small",
+                                      "--timeout", "30m", "--overhead", "2m", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let suite = try #require((document["suites"] as? [[String: Any]])?.first)
+        #expect(suite["suite"] as? String == "base-b-test-1-gpu-small" && suite["timeoutSeconds"] as? Double == 1800)
+        let recommendation = try #require(suite["recommendation"] as? [String: Any])
+        #expect(recommendation["partitions"] as? Int == 7 && recommendation["provedMinimal"] as? Bool == true)
+    }
+
     @Test func aDashWritesToStandardOutputAndTheReportMovesToStandardError() throws {
         let folder = try PlanCLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
