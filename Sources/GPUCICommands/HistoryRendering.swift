@@ -28,12 +28,19 @@ enum HistoryRendering {
         return text
     }
 
+    /// The files with a proposal that differs from their est_time, by file and backend.
+    static func proposals(_ report: DriftReport, minRuns: Int) -> [DriftReport.FileDrift] {
+        report.files.sorted(by: { ($0.file, $0.backend) < ($1.file, $1.backend) }).filter { row in
+            guard row.runs >= minRuns, let proposed = row.suggestedEstTime else { return false }
+            return Double(proposed) != row.estTime
+        }
+    }
+
     static func suggestionTable(_ report: DriftReport, minRuns: Int) -> String {
         var rows = [["", "file", "backend", "runs", "est", "p90", "proposed"]]
-        for row in report.files.sorted(by: { ($0.file, $0.backend) < ($1.file, $1.backend) }) {
-            guard row.runs >= minRuns, let proposed = row.suggestedEstTime, Double(proposed) != row.estTime else { continue }
+        for row in proposals(report, minRuns: minRuns) {
             rows.append([row.flagged ? "*" : "", row.file, row.backend, String(row.runs), seconds(row.estTime),
-                         seconds(row.p90Seconds), String(proposed)])
+                         seconds(row.p90Seconds), String(row.suggestedEstTime ?? 0)])
         }
         guard rows.count > 1 else { return "No est_time changes proposed (files need at least \(minRuns) passed attempts).\n" }
         return table(rows, rightAligned: 3...6) + "\(rows.count - 1) proposal\(rows.count == 2 ? "" : "s"); * = drifted (what `gpuci history apply` edits)\n"

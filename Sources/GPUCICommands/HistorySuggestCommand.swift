@@ -1,5 +1,6 @@
 import ArgumentParser
 import GPUCIHistory
+import GPUCISupport
 
 /// `gpuci history suggest`: proposed est_time values from the history.
 struct HistorySuggestCommand: ParsableCommand {
@@ -11,8 +12,32 @@ struct HistorySuggestCommand: ParsableCommand {
     @OptionGroup var comparison: HistoryComparisonOptions
     @OptionGroup var database: HistoryDatabaseOptions
 
+    @Option(help: "table or json ({\"proposals\": [{file, backend, runs, estTime, p90Seconds, proposed, drifted}]}).")
+    var format: ReportFormat = .table
+
+    /// One proposal in the JSON form.
+    struct Proposal: Encodable {
+        var file: String
+        var backend: String
+        var runs: Int
+        var estTime: Double
+        var p90Seconds: Double?
+        var proposed: Int
+        var drifted: Bool
+    }
+
     func run() throws {
         let report = try comparison.report(database)
-        print(HistoryRendering.suggestionTable(report, minRuns: comparison.minRuns), terminator: "")
+        switch format {
+        case .table:
+            print(HistoryRendering.suggestionTable(report, minRuns: comparison.minRuns), terminator: "")
+        case .json:
+            struct Document: Encodable { var proposals: [Proposal] }
+            let proposals = HistoryRendering.proposals(report, minRuns: comparison.minRuns).map { row in
+                Proposal(file: row.file, backend: row.backend, runs: row.runs, estTime: row.estTime, p90Seconds: row.p90Seconds,
+                         proposed: row.suggestedEstTime ?? 0, drifted: row.flagged)
+            }
+            print(try JSONOutput.string(Document(proposals: proposals)))
+        }
     }
 }

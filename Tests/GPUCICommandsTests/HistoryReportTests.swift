@@ -54,6 +54,9 @@ import Testing
         3 proposals; * = drifted (what `gpuci history apply` edits)
 
         """)
+        let suggestJSON = try HistoryRunBinary.run(["history", "suggest", "--registry", "reg.csv", "--db", "h.sqlite", "--format", "json"], in: folder)
+        let proposals = try #require((try JSONSerialization.jsonObject(with: Data(suggestJSON.stdout.utf8)) as? [String: Any])?["proposals"] as? [[String: Any]])
+        #expect(proposals.map { "\($0["file"] ?? "") \($0["proposed"] ?? "") \($0["drifted"] ?? "")" } == ["a.py 410 1", "b.py 15 1", "c.py 65 0"])
         let json = try HistoryRunBinary.run(["history", "drift", "--registry", "reg.csv", "--db", "h.sqlite", "--format", "json"], in: folder)
         let again = try HistoryRunBinary.run(["history", "drift", "--registry", "reg.csv", "--db", "h.sqlite", "--format", "json"], in: folder)
         #expect(json.stdout == again.stdout)
