@@ -125,7 +125,7 @@ let package = Package(
             dependencies: ["GPUCIHistory", "GPUCITestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]),
         .testTarget(name: "GPUCIFleetTests", dependencies: ["GPUCIFleet", "GPUCITestSupport"]),
-        .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands"]),
+        .testTarget(name: "GPUCICommandsTests", dependencies: ["GPUCICommands", "Yams"]),
         // The CI fuzz suite: seeded mutations of every reader's input (issue 15).
         .testTarget(
             name: "GPUCIFuzzTests",
