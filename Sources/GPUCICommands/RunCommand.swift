@@ -75,6 +75,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Keep every attempt's whole output in this folder (<file with / as __>.<attempt>.log).")
     var logDir: String?
 
+    @Option(help: "Write the run's summary as JSON here (atomically; also when a termination signal stops the run).")
+    var summaryJson: String?
+
     @Option(parsing: .unconditional, help: "Seconds a test may be silent before a line says it is still running (0: never).")
     var heartbeat: Double = 300
 
@@ -119,6 +122,7 @@ struct RunCommand: ParsableCommand {
             throw InputError("expected a source tree folder (sglang's test/ or a repository root)", file: registry)
         }
         if let junit { try Self.checkOutput(junit) }
+        if let summaryJson { try Self.checkOutput(summaryJson) }
         let logFolder = try logDir.map { path throws(InputError) in try Self.checkLogFolder(path) }
         let key = SuiteKey(backend: backend, suite: suite, nightly: nightly)
         let (registrations, fallbacks) = try estimates.apply(to: PlanRegistry.load(registry), database: database)
@@ -178,6 +182,9 @@ struct RunCommand: ParsableCommand {
         if let junit {
             try AtomicFile.write(JUnitWriter.document(summary, suite: suite, recordedAs: token), to: junit)
         }
+        if let summaryJson {
+            try AtomicFile.write(try RunSummaryJSON(summary, key: key, partition: partition, of: of).json(), to: summaryJson)
+        }
         if let signal = summary.interruptedBy { ProcessGroupRunner.endAsSignal(signal) }
         if !summary.passed { throw ExitCode(1) }
     }
@@ -214,4 +221,49 @@ struct RunCommand: ParsableCommand {
             throw InputError("the folder \(folder.path) is not writable (--junit)", file: path)
         }
     }
+}
+
+/// `gpuci run --summary-json`: `{backend, suite, nightly, partition, of, passed, interruptedBy, files: [{file,
+/// outcome, attempts: [{attempt, outcome, seconds}], seconds}]}`; a file's outcome is its last attempt's,
+/// `interrupted` or `not run`.
+struct RunSummaryJSON: Encodable {
+    struct File: Encodable {
+        struct Try: Encodable {
+            var attempt: Int
+            var outcome: String
+            var seconds: Double
+        }
+        var file: String
+        var outcome: String
+        var attempts: [Try]
+        var seconds: Double
+    }
+    var backend: String
+    var suite: String
+    var nightly: Bool
+    var partition: Int
+    var of: Int
+    var passed: Bool
+    var interruptedBy: String?
+    var files: [File]
+
+    init(_ summary: RunSummary, key: SuiteKey, partition: Int, of: Int) {
+        backend = key.backend
+        suite = key.suite
+        nightly = key.nightly
+        self.partition = partition
+        self.of = of
+        passed = summary.passed && summary.interruptedBy == nil
+        interruptedBy = summary.interruptedBy.map(RunOutput.signalName)
+        files = summary.results.map { result in
+            let outcome = result.interrupted != nil ? "interrupted"
+                : result.skipped ? "not run" : (result.attempts.last?.attempt.outcome.rawValue ?? "not run")
+            return File(file: result.file, outcome: outcome,
+                        attempts: result.attempts.map { File.Try(attempt: $0.attempt.attempt, outcome: $0.attempt.outcome.rawValue,
+                                                            seconds: ($0.attempt.seconds * 1000).rounded() / 1000) },
+                        seconds: (result.seconds * 1000).rounded() / 1000)
+        }
+    }
+
+    func json() throws -> String { try JSONOutput.string(self) + "\n" }
 }

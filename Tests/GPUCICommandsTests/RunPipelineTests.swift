@@ -27,7 +27,8 @@ import Testing
         let pidFile = tree.root.appendingPathComponent("test/hang.pid")
         let (process, stdout, _) = try HistoryRunBinary.start(
             ["run", "--registry", ".", "--backend", "cpu", "--suite", "unit", "--algorithm", "sglang", "--db", "h.sqlite",
-             "--junit", "out/junit.xml", "--log-dir", "logs", "--heartbeat", "1", "--kill-grace", "2"], in: tree.root)
+             "--junit", "out/junit.xml", "--log-dir", "logs", "--heartbeat", "1", "--kill-grace", "2",
+             "--summary-json", "out/summary.json"], in: tree.root)
         var waited = 0
         while !FileManager.default.fileExists(atPath: pidFile.path), waited < 1500, process.isRunning {
             usleep(10_000)
@@ -52,6 +53,11 @@ import Testing
         #expect(junit.contains("tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"1\""))
         #expect(junit.contains("<error message=\"interrupted by signal \(SIGTERM) after "))
         #expect(junit.contains("<skipped message=\"not run: the run was interrupted\"/>"))
+        let summary = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: tree.root.appendingPathComponent("out/summary.json"))) as? [String: Any])
+        #expect(summary["interruptedBy"] as? String == "SIGTERM" && summary["passed"] as? Bool == false && summary["of"] as? Int == 1)
+        let outcomes = (summary["files"] as? [[String: Any]])?.map { $0["outcome"] as? String ?? "" }
+        #expect(outcomes == ["passed", "interrupted", "not run"])
         let kept = try String(contentsOf: tree.root.appendingPathComponent("logs/test__registered__test_a.py.1.log"), encoding: .utf8)
         #expect(kept == "alpha output\n")
 
