@@ -53,6 +53,7 @@ import Testing
         #expect(junit.contains("tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"1\""))
         #expect(junit.contains("<error message=\"interrupted by signal \(SIGTERM) after "))
         #expect(junit.contains("<skipped message=\"not run: the run was interrupted\"/>"))
+        #expect(junit.contains("<system-out>alpha output\n</system-out>") && junit.contains("<system-out>b started\n"))
         let summary = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: tree.root.appendingPathComponent("out/summary.json"))) as? [String: Any])
         #expect(summary["interruptedBy"] as? String == "SIGTERM" && summary["passed"] as? Bool == false && summary["of"] as? Int == 1)
