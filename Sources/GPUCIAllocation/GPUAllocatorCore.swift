@@ -77,14 +77,12 @@ public struct KeyInterner: Sendable {
 /// copied on write, so the hot path pays neither a uniqueness check nor a bounds check per store
 /// (those were a third of an operation's time).
 public struct GPUAllocatorCore: @unchecked Sendable {
-    let layout: AllocatorLayout
     private let placement: TopologyPlacement?
     private var state: CoreState
 
     /// A core over `gpus` (ids are `topology` device indices when one is given); ports from `firstPort`.
     public init(gpus: [GPUInfo], firstPort: Int = 30000, topology: Topology? = nil, policy: PlacementPolicy = .reference) {
         let layout = AllocatorLayout(gpus: gpus)
-        self.layout = layout
         placement = policy == .topology ? topology.map { TopologyPlacement(topology: $0, layout: layout) } : nil
         state = CoreState(layout: layout, firstPort: firstPort)
     }
@@ -101,7 +99,7 @@ public struct GPUAllocatorCore: @unchecked Sendable {
     public mutating func reserveKeys(_ count: Int) { unique().reserveKeys(count) }
 
     /// Number of GPUs in the list.
-    public var gpuCount: Int { layout.count }
+    public var gpuCount: Int { state.count }
 
     /// Ids of the free GPUs in list order.
     public var available: [Int] {
@@ -128,20 +126,20 @@ public struct GPUAllocatorCore: @unchecked Sendable {
         let state = unique()
         let count: Int
         if let placement, request.width >= 1 {
-            count = state.choosePlaced(request, placement: placement, layout: layout)
+            count = state.choosePlaced(request, placement: placement)
         } else {
             count = state.choose(request)
         }
         guard count > 0 else { return nil }
-        return state.commit(count, key: request.key.index, layout: layout)
+        return state.commit(count, key: request.key.index)
     }
 
     /// Frees `ids` and drops every slot that holds any of them (the slot's other GPUs stay used).
-    public mutating func releaseGPUs(_ ids: UnsafeBufferPointer<Int>) { unique().releaseGPUs(ids, layout: layout) }
+    public mutating func releaseGPUs(_ ids: UnsafeBufferPointer<Int>) { unique().releaseGPUs(ids) }
 
     /// Frees the GPUs of a live slot and drops it: `releaseGPUs` of its ids. A dropped slot's
     /// handle does nothing (until a later slot reuses it).
-    public mutating func release(_ slot: SlotHandle) { unique().release(slot.index, layout: layout) }
+    public mutating func release(_ slot: SlotHandle) { unique().release(slot.index) }
 
     /// The first live slot made for `key`.
     public func firstSlot(for key: KeyHandle) -> SlotHandle? {
@@ -227,8 +225,9 @@ final class CoreState {
     var liveTail: Int32 = -1
     var epoch: UInt32 = 0
     var nextPort: Int
-    /// The layout's id → position tables, for ids the dense table does not cover.
-    private let layoutForSparseIDs: AllocatorLayout
+    /// The GPU list's layout: copies are made from it, placement reads it, and ids the dense
+    /// table does not cover are looked up in it.
+    let layout: AllocatorLayout
     private let denseIDs: UnsafeMutablePointer<Int32>
     private let denseIDCount: Int
     private let nextSameID: UnsafeMutablePointer<Int32>?
@@ -262,7 +261,7 @@ final class CoreState {
         chosen = .allocate(capacity: max(count, 1))
         keyHead = .allocate(capacity: 1)
         keyTail = .allocate(capacity: 1)
-        layoutForSparseIDs = layout
+        self.layout = layout
         let dense = layout.denseTable
         denseIDs = .copy(dense)
         denseIDCount = dense.count
@@ -284,7 +283,7 @@ final class CoreState {
 
     /// A copy with its own tables.
     func copy() -> CoreState {
-        let copy = CoreState(layout: layoutForSparseIDs, firstPort: firstPort)
+        let copy = CoreState(layout: layout, firstPort: firstPort)
         copy.reserveKeys(keyCapacity)
         copy.freeByPosition.update(from: freeByPosition, count: wordCount)
         copy.freeByRank.update(from: freeByRank, count: wordCount)
@@ -337,7 +336,7 @@ final class CoreState {
     @inline(__always)
     func firstPosition(ofID id: Int) -> Int {
         if id >= 0 && id < denseIDCount { return Int(denseIDs[id]) }
-        return layoutForSparseIDs.firstPosition(ofID: id)
+        return layout.firstPosition(ofID: id)
     }
 
     @inline(__always)
@@ -374,7 +373,7 @@ final class CoreState {
     }
 
     /// ``choose(_:)`` under the topology policy.
-    func choosePlaced(_ request: CoreRequest, placement: TopologyPlacement, layout: AllocatorLayout) -> Int {
+    func choosePlaced(_ request: CoreRequest, placement: TopologyPlacement) -> Int {
         var free: [Int] = []
         free.reserveCapacity(freeCount)
         var cursor = SetBitCursor(UnsafeBufferPointer(start: freeByPosition, count: wordCount))
@@ -393,7 +392,7 @@ final class CoreState {
     }
 
     /// Makes a slot of the `count` chosen positions for key row `key`.
-    func commit(_ count: Int, key: Int32, layout: AllocatorLayout) -> SlotHandle {
+    func commit(_ count: Int, key: Int32) -> SlotHandle {
         freeHandleCount -= 1
         let handle = freeHandles[freeHandleCount]
         var total = 0
@@ -422,7 +421,7 @@ final class CoreState {
         return SlotHandle(index: handle)
     }
 
-    func releaseGPUs(_ ids: UnsafeBufferPointer<Int>, layout: AllocatorLayout) {
+    func releaseGPUs(_ ids: UnsafeBufferPointer<Int>) {
         epoch &+= 1
         if epoch == 0 {
             for row in 0..<count { records[row].mark = 0 }
@@ -445,7 +444,7 @@ final class CoreState {
         for index in 0..<droppedCount { drop(dropped[index]) }
     }
 
-    func release(_ handle: Int32, layout: AllocatorLayout) {
+    func release(_ handle: Int32) {
         guard handle >= 0, Int(handle) < count else { return }
         var position = records[Int(handle)].first
         guard position >= 0 else { return }

@@ -41,11 +41,7 @@ struct RegistryScanCommand: ParsableCommand {
         case .json:
             text = try JSONOutput.string(RegistryJSON(registrations: scan.registrations.map(RegistryJSON.Entry.init))) + "\n"
         }
-        if let output, output != "-" {
-            try AtomicFile.write(text, to: output)
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try CommandOutput([("--output", output)]).write(text, to: output ?? "-")
     }
 }
 

@@ -38,9 +38,13 @@ public struct SuiteConfig: Sendable, Hashable, Codable {
 public struct SuitesConfig: Sendable, Hashable {
     /// The file's `defaults:` block: what a suite the file does not list gets.
     public struct Defaults: Sendable, Hashable {
+        /// Parallel jobs per suite.
         public var partitions: Int?
+        /// The runner label.
         public var runner: String?
+        /// The step timeout, minutes.
         public var timeoutMinutes: Int?
+        /// `run_suite.py --timeout-per-file`, seconds.
         public var perFileTimeoutSeconds: Int?
 
         /// Defaults with the given fields.

@@ -17,8 +17,10 @@ public struct JSONLines: Sequence {
     /// The lines of `text`.
     public init(_ text: String) { self.text = text }
 
+    /// An iterator over the non-blank lines.
     public func makeIterator() -> Iterator { Iterator(text) }
 
+    /// Walks the text's UTF-8 bytes line by line.
     public struct Iterator: IteratorProtocol {
         private let text: String
         private var position: String.Index
@@ -29,6 +31,7 @@ public struct JSONLines: Sequence {
             position = text.startIndex
         }
 
+        /// The next non-blank line, or `nil` at the end.
         public mutating func next() -> Line? {
             let utf8 = text.utf8
             while position < utf8.endIndex {

@@ -6,12 +6,19 @@
 /// `JSONDecoder` spend about 8 µs on such a line (boxing every value), which made the reader
 /// most of `gpuci allocate`. This reader works on the UTF-8 bytes directly.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// An integer literal (no fraction, no exponent) that fits `Int`.
     case integer(Int)
+    /// Any other number, finite.
     case number(Double)
+    /// A string, escapes decoded.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object, members in document order.
     case object(JSONObject)
 
     /// Nesting deeper than this is refused (the reader recurses per level).
@@ -49,7 +56,9 @@ public enum JSONValue: Sendable, Hashable {
 public struct JSONObject: Sendable, Hashable {
     /// One `"key": value` member.
     public struct Member: Sendable, Hashable {
+        /// The member's key.
         public var key: String
+        /// The member's value.
         public var value: JSONValue
 
         /// A member.
@@ -82,6 +91,7 @@ public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
     /// What was wrong.
     public var message: String
 
+    /// `<message> at column <column>`.
     public var description: String { "\(message) at column \(column)" }
 }
 
@@ -139,6 +149,8 @@ private struct JSONByteReader {
         try enter()
         index &+= 1
         var members: [JSONObject.Member] = []
+        // Keys seen, once an object is long enough that a linear check would be quadratic.
+        var keys: Set<String> = []
         skipSpace()
         if current == UInt8(ascii: "}") {
             index &+= 1
@@ -149,7 +161,9 @@ private struct JSONByteReader {
             guard current == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
             let start = index
             let key = try string()
-            if members.contains(where: { $0.key == key }) {
+            if members.count == 16 { keys = Set(members.map(\.key)) }
+            let repeated = members.count < 16 ? members.contains(where: { $0.key == key }) : !keys.insert(key).inserted
+            if repeated {
                 throw JSONSyntaxError(column: start + 1, message: "the key \"\(key)\" appears twice in one object")
             }
             skipSpace()

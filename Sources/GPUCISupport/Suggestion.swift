@@ -22,19 +22,17 @@ public enum Suggestion {
     static func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
         let x = Array(a), y = Array(b)
         if abs(x.count - y.count) > limit { return limit + 1 }
+        guard !x.isEmpty, !y.isEmpty else { return x.count + y.count }
         var previous = Array(0...y.count)
         var current = Array(repeating: 0, count: y.count + 1)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
+        for i in 1...x.count {
             current[0] = i
-            var rowMinimum = current[0]
-            for j in 1...max(y.count, 1) where !y.isEmpty {
-                let substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-                rowMinimum = min(rowMinimum, current[j])
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
             }
-            if rowMinimum > limit { return limit + 1 }
+            if current.min()! > limit { return limit + 1 }
             swap(&previous, &current)
         }
-        return x.isEmpty ? y.count : previous[y.count]
+        return previous[y.count]
     }
 }

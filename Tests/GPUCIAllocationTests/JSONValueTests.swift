@@ -44,6 +44,17 @@ import Testing
         }
     }
 
+    /// Repeated keys are found in short objects (a scan) and long ones (a set), so a line with
+    /// many keys costs linear time.
+    @Test func repeatedKeysAreFoundInLongObjects() throws {
+        for (count, repeatAt) in [(10, 7), (40, 30), (50_000, 49_999)] {
+            var members = (0..<count).map { "\"k\($0)\":\($0)" }
+            #expect(try { if case .object(let object) = try JSONValue.parse("{" + members.joined(separator: ",") + "}") { return object.members.count }; return 0 }() == count)
+            members[repeatAt] = "\"k3\":0"
+            #expect(throws: JSONSyntaxError.self) { try JSONValue.parse("{" + members.joined(separator: ",") + "}") }
+        }
+    }
+
     @Test func deepNestingIsRefusedNotRecursedInto() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect {
