@@ -87,7 +87,7 @@ let package = Package(
         ),
         .target(
             name: "GPUCIPlanner",
-            dependencies: ["GPUCIPython", "GPUCISupport", "GPUCIData", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["GPUCIPython", "GPUCISupport", "GPUCIData", "Yams", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -16,6 +16,7 @@ public struct GPUCI: ParsableCommand {
             ScenarioCommand.self,
             RegistryCommand.self,
             PlanCommand.self,
+            SuitesCommand.self,
             HistoryCommand.self,
             BacktestCommand.self,
             FleetCommand.self,

@@ -65,7 +65,8 @@ struct PlanBuildCommand: ParsableCommand {
         var entries: [PlanDocument.Suite] = []
         for key in keys {
             let suiteConfig = config?.config(for: key)
-            let count = partitions ?? suiteConfig?.partitions ?? 1
+            let estimatedSeconds = registrations.lazy.filter { SuiteKey($0) == key && $0.isEnabled }.reduce(0) { $0 + $1.estTime }
+            let count = partitions ?? suiteConfig?.partitionCount(estimatedSeconds: estimatedSeconds) ?? 1
             let plan = SuitePlanner.plan(registrations, key: key, partitions: count, algorithm: algorithm.algorithm,
                                          options: algorithm.partitionOptions)
             plans.append(plan)

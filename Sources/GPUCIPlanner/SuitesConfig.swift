@@ -14,6 +14,13 @@ public struct SuiteConfig: Sendable, Hashable, Codable {
     public var perFileTimeoutSeconds: Int?
     /// Where the numbers come from (a workflow file, or "assumed: …").
     public var source: String?
+    /// Whether the workflow computes the partition count at run time from the step timeout
+    /// (sglang's `compute_partitions.py`, YAML `partitions: computed`); `partitions` is then unused.
+    public var computedPartitions = false
+    /// `strategy.max-parallel`, when the workflow sets a number.
+    public var maxParallel: Int?
+    /// Whether the workflow passes `--timeout-from-est-time` (per-file timeouts from est_time).
+    public var timeoutFromEstTime = false
 
     /// Creates a suite configuration.
     public init(key: SuiteKey, partitions: Int, runner: String, timeoutMinutes: Int,
@@ -24,6 +31,19 @@ public struct SuiteConfig: Sendable, Hashable, Codable {
         self.timeoutMinutes = timeoutMinutes
         self.perFileTimeoutSeconds = perFileTimeoutSeconds
         self.source = source
+    }
+
+    /// The share of the step timeout sglang's rule fills with estimated test time.
+    public static let computedFill = 0.75
+
+    /// The partition count CI would use for a suite whose files' estimates sum to
+    /// `estimatedSeconds`: `partitions`, or — when computed at run time — sglang's rule
+    /// `ceil(Σ est / (0.75 · timeout))` (its fallback coefficient 1 and bias 0), at least 1.
+    public func partitionCount(estimatedSeconds: Double) -> Int {
+        guard computedPartitions else { return partitions }
+        let capacity = Self.computedFill * Double(timeoutMinutes * 60)
+        let count = (estimatedSeconds / capacity).rounded(.up)
+        return Int(min(max(count, 1), Double(PartitionOptions.maximumPartitions)))
     }
 }
 
@@ -99,7 +119,7 @@ public struct SuitesConfig: Sendable, Hashable {
         var seen: [SuiteKey: Int] = [:]
         for (index, node) in try map.required("suites").sequence(of: "suites").enumerated() {
             let entry = try node.mapping(allowed: ["backend", "suite", "nightly", "partitions", "runner", "timeoutMinutes",
-                                                   "perFileTimeoutSeconds", "source"])
+                                                   "perFileTimeoutSeconds", "maxParallel", "timeoutFromEstTime", "source"])
             let backendNode = try entry.required("backend")
             let backend = try backendNode.string()
             guard RegistrationReader.backends.contains(backend) else {
@@ -107,19 +127,24 @@ public struct SuitesConfig: Sendable, Hashable {
             }
             let suite = try entry.required("suite").string()
             let nightly = try entry["nightly"]?.bool() ?? false
-            let fields = try Fields(entry)
+            let computed = entry["partitions"].map { $0.node.scalar?.string == "computed" } ?? false
+            let fields = try Fields(entry, computedAllowed: true)
             let key = SuiteKey(backend: backend, suite: suite, nightly: nightly)
             if let previous = seen[key] {
                 throw node.error("\(key) is already configured at suites[\(previous)]")
             }
             seen[key] = index
-            suites.append(SuiteConfig(
+            var entryConfig = SuiteConfig(
                 key: key,
                 partitions: fields.partitions ?? defaults.partitions ?? 1,
                 runner: fields.runner ?? defaults.runner ?? "",
                 timeoutMinutes: fields.timeoutMinutes ?? defaults.timeoutMinutes ?? 30,
                 perFileTimeoutSeconds: fields.perFileTimeoutSeconds ?? defaults.perFileTimeoutSeconds,
-                source: try entry["source"]?.string()))
+                source: try entry["source"]?.string())
+            entryConfig.computedPartitions = computed
+            entryConfig.maxParallel = try entry["maxParallel"]?.int(range: 1...PartitionOptions.maximumPartitions, what: "parallel jobs at once")
+            entryConfig.timeoutFromEstTime = try entry["timeoutFromEstTime"]?.bool() ?? false
+            suites.append(entryConfig)
         }
         return SuitesConfig(suites: suites, defaults: defaultsBlock.map { fields in
             Defaults(partitions: fields.partitions, runner: fields.runner, timeoutMinutes: fields.timeoutMinutes,
@@ -136,8 +161,15 @@ public struct SuitesConfig: Sendable, Hashable {
 
         init() {}
 
-        init(_ map: YAMLMapping) throws(InputError) {
-            partitions = try map["partitions"]?.int(range: 1...PartitionOptions.maximumPartitions, what: "parallel jobs")
+        init(_ map: YAMLMapping, computedAllowed: Bool = false) throws(InputError) {
+            if let node = map["partitions"] {
+                if computedAllowed, node.node.scalar?.string == "computed" {
+                    partitions = nil
+                } else {
+                    partitions = try node.int(range: 1...PartitionOptions.maximumPartitions,
+                                              what: computedAllowed ? "parallel jobs, or `computed`" : "parallel jobs")
+                }
+            }
             runner = try map["runner"]?.string()
             timeoutMinutes = try map["timeoutMinutes"]?.int(range: 1...100_000)
             perFileTimeoutSeconds = try map["perFileTimeoutSeconds"]?.int(range: 1...100_000)

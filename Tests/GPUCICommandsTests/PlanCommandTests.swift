@@ -62,12 +62,12 @@ struct PlanCommandTests {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
         let suite = try #require((document["suites"] as? [[String: Any]])?.first)
         let partitions = try #require(suite["partitions"] as? [[String: Any]])
-        // The bundled suites file sizes this suite.
-        #expect(partitions.count == 6)
+        // The bundled suites file has this suite's count computed at run time: ceil(Σ est / (0.75 · 30 min)).
+        #expect(partitions.count == 8)
         #expect((suite["makespanSeconds"] as? Double ?? 0) >= (suite["lowerBoundSeconds"] as? Double ?? .infinity))
         for (index, partition) in partitions.enumerated() {
             let show = try PlanCLI.run(["plan", "show", "--backend", "cuda", "--suite", "base-b-test-1-gpu-small",
-                                        "--partition", String(index), "--of", "6"])
+                                        "--partition", String(index), "--of", "8"])
             #expect(show.stdout == (partition["files"] as? [String] ?? []).map { $0 + "\n" }.joined())
         }
     }
@@ -75,7 +75,7 @@ struct PlanCommandTests {
     @Test func planAloneWorksOnTheBundledDefaults() throws {
         let result = try PlanCLI.run(["plan"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("cuda/base-b-test-1-gpu-small  algorithm optimal  partitions 6  runner 1-gpu-small  timeout 30 min"))
+        #expect(result.stdout.contains("cuda/base-b-test-1-gpu-small  algorithm optimal  partitions 8  runner 1-gpu-5090  timeout 30 min"))
         #expect(result.stdout.contains("plan hash sha256:"))
         let bad = try PlanCLI.run(["plan", "--registry", "/nonexistent/registry.csv"])
         #expect(bad.status != 0)
@@ -87,9 +87,9 @@ struct PlanCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         let matrix = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let jobs = try #require(matrix["include"] as? [[String: Any]])
-        #expect(jobs.count == 9)
-        #expect(jobs.map { $0["partition"] as? Int ?? -1 } == Array(0..<9))
-        #expect(jobs.allSatisfy { $0["of"] as? Int == 9 && $0["runner"] as? String == "linux-mi325-gpu-1" && $0["timeout"] as? Int == 30 })
+        #expect(jobs.count == 14)
+        #expect(jobs.map { $0["partition"] as? Int ?? -1 } == Array(0..<14))
+        #expect(jobs.allSatisfy { $0["of"] as? Int == 14 && $0["runner"] as? String == "linux-mi300-1gpu-sglang" && $0["timeout"] as? Int == 75 })
     }
 
     @Test func theTableHasABarPerPartitionAndAHash() throws {

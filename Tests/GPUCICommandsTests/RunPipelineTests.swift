@@ -34,7 +34,13 @@ import Testing
             usleep(10_000)
             waited += 1
         }
-        usleep(1_600_000)  // past one heartbeat
+        // Past one heartbeat (polled, so a loaded machine only makes it slower).
+        waited = 0
+        while waited < 3000, process.isRunning,
+              (try? String(contentsOf: stdout, encoding: .utf8))?.contains("still running: ") != true {
+            usleep(10_000)
+            waited += 1
+        }
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
