@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 Scripts/setup.sh
 swift build
 swift test --disable-xctest
+# The pytest plugin, against a real pytest from PyPI, round-tripped through this build's gpuci.
+GPUCI="$(swift build --show-bin-path)/gpuci" GPUCI_REQUIRE=1 contrib/pytest-gpuci/test.sh
