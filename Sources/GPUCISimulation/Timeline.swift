@@ -32,6 +32,8 @@ public struct Timeline: Sendable, Hashable {
         public var status: TestStatus
         /// GPUs of the workers it used.
         public var gpus: [Int]
+        /// Models of the workers it used, or failing that, of the workers launched or deferred for it; sorted.
+        public var models: [String] = []
     }
 
     /// Worker lives in launch order.
@@ -59,7 +61,11 @@ public struct Timeline: Sendable, Hashable {
         end = result.wall
         var open: [String: Int] = [:]
         var openGateways: [String: (String, SimTime)] = [:]
+        var testModels: [String: Set<String>] = [:]
         for event in result.events {
+            if let test = event.test, [.launch, .deferred, .timeout].contains(event.kind) {
+                testModels[test, default: []].insert(event.model)
+            }
             switch event.kind {
             case .launch:
                 open[event.key] = workers.count
@@ -72,6 +78,10 @@ public struct Timeline: Sendable, Hashable {
                     workers[index].end = event.time
                     workers[index].endKind = event.kind
                 }
+            case .testStart:
+                let gpus = Set(event.gpus)
+                let used = open.values.map { workers[$0] }.filter { !$0.gpus.isEmpty && gpus.isSuperset(of: $0.gpus) }
+                if !used.isEmpty { testModels[event.key] = Set(used.map(\.model)) }
             case .gatewayStart:
                 openGateways[event.key] = (event.detail ?? "", event.time)
             case .gatewayStop:
@@ -85,7 +95,8 @@ public struct Timeline: Sendable, Hashable {
             gateways.append(GatewaySpan(owner: owner, mode: value.0, start: value.1, end: result.wall))
         }
         tests = result.tests.map {
-            TestSpan(id: $0.id, setupStart: $0.setupStart, start: $0.start, end: $0.end, status: $0.status, gpus: $0.gpus)
+            TestSpan(id: $0.id, setupStart: $0.setupStart, start: $0.start, end: $0.end, status: $0.status, gpus: $0.gpus,
+                     models: testModels[$0.id, default: []].sorted())
         }
     }
 
