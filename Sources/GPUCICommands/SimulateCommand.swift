@@ -30,6 +30,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Allocation policy or policies: ordered (reference), ffd, topology.")
     var allocation: String = "ordered"
 
+    @Option(name: .long, help: "Reference era: anchor (sglang 2026-01-07: a test needing more GPUs than the runner aborts) or later (smg: such tests are skipped). Default: detected from the scenario (later when setup_backend is function-scoped).")
+    var profile: SessionProfile?
+
     @Option(name: .long, help: "Output format: table or json.")
     var format: ReportFormat = .table
 
@@ -64,7 +67,7 @@ struct SimulateCommand: ParsableCommand {
         let combinations = topologies.flatMap { t in evictions.flatMap { e in allocations.map { a in (t, e, a) } } }
         if combinations.count == 1, let (topologyName, evictionPolicy, allocationPolicy) = combinations.first {
             let result = try SessionSimulator.run(parsed, topologyOverride: topologyName, eviction: evictionPolicy,
-                                                  allocation: allocationPolicy)
+                                                  allocation: allocationPolicy, profile: profile)
             CommandTopology.warn(topologyName, notes: result.topologyNotes)
             if let error = result.collectionError { throw InputError(error, file: parsed.file, key: "tests") }
             if let trace { try outputs.write(ChromeTrace.render(result), to: trace) }
@@ -83,7 +86,7 @@ struct SimulateCommand: ParsableCommand {
         var warned: Set<String> = []
         for (topologyName, evictionPolicy, allocationPolicy) in combinations {
             let result = try SessionSimulator.run(parsed, topologyOverride: topologyName, eviction: evictionPolicy,
-                                                  allocation: allocationPolicy)
+                                                  allocation: allocationPolicy, profile: profile)
             if warned.insert(topologyName).inserted { CommandTopology.warn(topologyName, notes: result.topologyNotes) }
             rows.append(SessionSummary(result))
         }
@@ -95,6 +98,8 @@ struct SimulateCommand: ParsableCommand {
     }
 }
 
+
+extension SessionProfile: ExpressibleByArgument {}
 
 /// Helpers shared by `simulate` and its tests.
 enum SimulateRun {

@@ -35,8 +35,11 @@ public struct CollectionScan: Sendable, Hashable {
     public private(set) var needsDefaultModel = false
 
     /// Scans `items` in order; `tp` gives a model's tensor-parallel size (`nil` = unknown, counts 0 GPUs).
-    public init(items: [TestItem], tp: (String) -> Int?) {
-        for item in items { scan(item, tp: tp) }
+    ///
+    /// `ownBackendOnly` (the later rules) scans each item's own `setup_backend` value instead of
+    /// every value of its parametrize marker (the anchor's).
+    public init(items: [TestItem], ownBackendOnly: Bool = false, tp: (String) -> Int?) {
+        for item in items { scan(item, ownBackendOnly: ownBackendOnly, tp: tp) }
     }
 
     /// The model the scan attributes to an item: the `model` marker, else the first value of the
@@ -58,13 +61,15 @@ public struct CollectionScan: Sendable, Hashable {
         }
     }
 
-    private mutating func scan(_ item: TestItem, tp: (String) -> Int?) {
+    private mutating func scan(_ item: TestItem, ownBackendOnly: Bool, tp: (String) -> Int?) {
         var model = item.markers.model
         if model == nil,
            let marker = item.markers.parametrize.first(where: { $0.argnames == "model" || $0.argnames.contains("model") }) {
             model = marker.values.first?.description
         }
-        let backends = item.markers.parametrize.filter { $0.argnames == "setup_backend" }.flatMap(\.values)
+        let backends = ownBackendOnly
+            ? (item.setupBackend.map { [ParamValue.scalar($0)] } ?? [])
+            : item.markers.parametrize.filter { $0.argnames == "setup_backend" }.flatMap(\.values)
         let prefill = item.markers.workers?.prefill ?? 0
         let decode = item.markers.workers?.decode ?? 0
         let regular = item.markers.workers?.count.flatMap { $0 == 0 ? nil : $0 } ?? 1

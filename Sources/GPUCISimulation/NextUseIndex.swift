@@ -32,7 +32,7 @@ struct NextUseIndex {
     }
 
     init(items: [TestItem], fixtureModel: (TestItem) -> String) {
-        needs = items.map { Self.keys(of: $0, fixtureModel: fixtureModel($0)) }
+        needs = items.map { $0.skip != nil ? [] : Self.keys(of: $0, fixtureModel: fixtureModel($0)) }
         after = needs.map { Array(repeating: nil, count: $0.count) }
         var next: [String: Int] = [:]
         for index in stride(from: needs.count - 1, through: 0, by: -1) {

@@ -3,18 +3,38 @@ import GPUCIPool
 import GPUCIPython
 import GPUCISupport
 
+/// What a pytest tree collects to: the items in run order, the scopes of the fixtures its
+/// conftest files define, and notes on what only pytest itself can decide.
+public struct PytestCollection: Sendable {
+    /// Items in the order pytest runs them, each with its skip reason when skipped.
+    public var items: [TestItem]
+    /// Fixture scopes read from the tree (`setup_backend` → `function`, …).
+    public var fixtureScopes: [String: FixtureScope]
+    /// Located notes: skip conditions left to run time, fixtures not found.
+    public var notes: [String]
+}
+
 /// Collects test items from a pytest tree the way pytest would, without running Python: arguments
 /// in the order given, directories recursively in name order, files `test_*.py` / `*_test.py`,
-/// classes `Test*` (without `__init__`) and functions `test*` in definition order, markers from
-/// decorators and `pytestmark` (function, class, module: closest first), `parametrize` expanded
-/// (first marker slowest, ids joined with `-`), then items of one class grouped by their class-scoped
-/// `setup_backend` parameter, as pytest's fixture reordering does.
+/// classes `Test*` (without `__init__`, `__test__ = False` left out) and functions `test*` in the
+/// module's namespace order — imported ones too, as pytest collects any matching name —, bases
+/// followed across modules, markers from decorators and `pytestmark` (function, class along its
+/// MRO, module: closest first), `parametrize` expanded (first marker slowest, ids joined with `-`,
+/// `pytest.param(…, marks=…)` marks on their items), skip marks evaluated where their condition
+/// is a literal, then — when the tree's `setup_backend` is class-scoped (the anchor's, and the
+/// default when the tree does not define it) — items of one class grouped by its parameter, as
+/// pytest's fixture reordering does; function-scoped, definition order stays.
 public enum PytestCollector {
     /// pytest's default `norecursedirs`.
     static let skippedDirectories: Set<String> = ["build", "dist", "node_modules", "venv", "CVS", "_darcs", "{arch}", "__pycache__"]
 
     /// Items of `paths`, with node ids relative to the rootdir pytest would pick.
     public static func collect(paths: [String]) throws(InputError) -> [TestItem] {
+        try session(paths: paths).items
+    }
+
+    /// The whole collection of `paths`: items, fixture scopes, notes.
+    public static func session(paths: [String]) throws(InputError) -> PytestCollection {
         let fileManager = FileManager.default
         var files: [String] = []
         var seen: Set<String> = []
@@ -26,14 +46,18 @@ public enum PytestCollector {
             let found = isDirectory.boolValue ? walk(URL(fileURLWithPath: path).standardizedFileURL.path) : [URL(fileURLWithPath: path).standardizedFileURL.path]
             for file in found where seen.insert(file).inserted { files.append(file) }
         }
-        let root = rootDirectory(for: paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        let tree = PytestTree(root: rootDirectory(for: paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }))
+        let scopes = try tree.fixtureScopes(for: files)
+        var collector = Collector(tree: tree, groupByClass: (scopes["setup_backend"] ?? .class) == .class)
         var items: [TestItem] = []
         for file in files {
-            let relative = file.hasPrefix(root + "/") ? String(file.dropFirst(root.count + 1)) : file
-            let source = try AtomicFile.readText(file)
-            items += try collect(module: PythonModuleReader.read(source, file: relative), file: relative)
+            items += try collector.collect(module: tree.module(at: file))
         }
-        return items
+        if scopes["setup_backend"] == nil, items.contains(where: { $0.setupBackend != nil }) {
+            collector.notes.append("setup_backend is not defined in the tree's conftest files or their pytest_plugins; its scope is taken as class (the anchor's)")
+        }
+        var once: Set<String> = []
+        return PytestCollection(items: items, fixtureScopes: scopes, notes: collector.notes.filter { once.insert($0).inserted })
     }
 
     /// Test files under `directory`, entries in name order, recursing into subdirectories where they sort.
@@ -69,71 +93,116 @@ public enum PytestCollector {
         return "/" + common.joined(separator: "/")
     }
 
-    /// Items of one module whose node-id path is `file`.
+    /// Items of one module whose node-id path is `file`, read alone (no imports followed,
+    /// `setup_backend` class-scoped).
     public static func collect(module: PythonModule, file: String) throws(InputError) -> [TestItem] {
-        let moduleMarks = try marks(pytestmark(in: module.statements, file: file), file: file, line: 1)
-        var classes: [String: PythonDefinition] = [:]
-        var items: [TestItem] = []
-        for definition in module.definitions {
-            switch definition.kind {
-            case .function where definition.name.hasPrefix("test"):
-                items += try expand(definition, prefix: file, inherited: moduleMarks, file: file)
-            case .classDef:
-                classes[definition.name] = definition
-                if definition.name.hasPrefix("Test") {
-                    items += try collectClass(definition, prefix: file, inherited: moduleMarks, file: file, classes: classes)
+        var collector = Collector(tree: nil, groupByClass: true)
+        return try collector.collect(module: PytestTree.Module(path: file, label: file, source: module))
+    }
+
+    /// The collection walk over modules of one tree, gathering notes.
+    struct Collector {
+        let tree: PytestTree?
+        let groupByClass: Bool
+        var notes: [String] = []
+
+        /// The module's test functions and classes in namespace order, with its own `pytestmark`.
+        mutating func collect(module: PytestTree.Module) throws(InputError) -> [TestItem] {
+            let file = module.label
+            let moduleMarks = try PytestCollector.marks(PytestCollector.pytestmark(in: module.source.statements, file: file), file: file, line: 1)
+            var items: [TestItem] = []
+            for (name, binding) in PytestTree.bindings(of: module.source) {
+                guard name.hasPrefix("test") || name.hasPrefix("Test") else { continue }
+                var definition: PythonDefinition
+                var home = module
+                switch binding {
+                case let .definition(defined): definition = defined
+                case .imported:
+                    guard let tree, let (found, foundIn) = try tree.lookup(name, in: module) else { continue }
+                    (definition, home) = (found, foundIn)
                 }
-            default: break
+                switch definition.kind {
+                case .function where name.hasPrefix("test"):
+                    var renamed = definition
+                    renamed.name = name
+                    items += try PytestCollector.expand(renamed, prefix: file, inherited: moduleMarks, file: home.label, notes: &notes)
+                case .classDef where name.hasPrefix("Test"):
+                    var renamed = definition
+                    renamed.name = name
+                    items += try collectClass(PytestTree.ClassRef(definition: renamed, module: home), prefix: file, inherited: moduleMarks)
+                default: break
+                }
             }
+            return items
         }
-        return items
-    }
 
-    /// The class and its bases defined earlier in the same module, most derived first (depth-first,
-    /// left to right, each once: Python's MRO for the usual single and non-diamond hierarchies).
-    static func lineage(_ definition: PythonDefinition, classes: [String: PythonDefinition]) -> [PythonDefinition] {
-        var order: [PythonDefinition] = []
-        var seen: Set<String> = []
-        func visit(_ node: PythonDefinition) {
-            guard seen.insert(node.name).inserted else { return }
-            order.append(node)
-            for base in node.baseNames {
-                if let parent = classes[base], parent.line < node.line { visit(parent) }
+        /// The class and its bases (defined earlier in the same module, or imported), most derived
+        /// first (depth-first, left to right, each once: Python's MRO for the usual single and
+        /// non-diamond hierarchies).
+        func lineage(_ start: PytestTree.ClassRef) throws(InputError) -> [PytestTree.ClassRef] {
+            var order: [PytestTree.ClassRef] = []
+            var seen: Set<String> = []
+            func visit(_ node: PytestTree.ClassRef) throws(InputError) {
+                guard seen.insert("\(node.module.path)::\(node.definition.name)@\(node.definition.line)").inserted else { return }
+                order.append(node)
+                for base in node.definition.baseNames {
+                    if !base.contains("."), let local = node.module.source.definitions.last(where: {
+                        $0.kind == .classDef && $0.name == base && $0.line < node.definition.line
+                    }) {
+                        try visit(PytestTree.ClassRef(definition: local, module: node.module))
+                    } else if let tree, let (found, home) = try tree.lookup(base, in: node.module), found.kind == .classDef {
+                        try visit(PytestTree.ClassRef(definition: found, module: home))
+                    }
+                }
             }
+            try visit(start)
+            return order
         }
-        visit(definition)
-        return order
-    }
 
-    private static func collectClass(_ definition: PythonDefinition, prefix: String, inherited: [Mark],
-                                     file: String, classes: [String: PythonDefinition] = [:]) throws(InputError) -> [TestItem] {
-        let lineage = lineage(definition, classes: classes)
-        guard !lineage.contains(where: { $0.members.contains { $0.kind == .function && $0.name == "__init__" } }) else { return [] }
-        // pytest reads class marks along the MRO, base first (`get_unpacked_marks(consider_mro=True)`).
-        var classMarks: [Mark] = []
-        for ancestor in lineage.reversed() {
-            classMarks += try marks(pytestmark(in: ancestor.body, file: file), file: file, line: ancestor.line)
-                + marks(ancestor.decorators.reversed(), file: file, line: ancestor.line)
-        }
-        // Members: the most derived definition of each name; base classes' groups come first.
-        var claimed: Set<String> = []
-        var groups: [[PythonDefinition]] = []
-        for ancestor in lineage {
-            groups.append(ancestor.members.filter { claimed.insert($0.name).inserted })
-        }
-        let members = groups.reversed().flatMap { $0 }
-        let node = "\(prefix)::\(definition.name)"
-        var items: [TestItem] = []
-        for member in members {
-            switch member.kind {
-            case .function where member.name.hasPrefix("test"):
-                items += try expand(member, prefix: node, inherited: classMarks + inherited, file: file)
-            case .classDef where member.name.hasPrefix("Test"):
-                items += try collectClass(member, prefix: node, inherited: classMarks + inherited, file: file)
-            default: break
+        /// `__test__` of a class along its MRO: the closest assignment decides; `nil` when none.
+        static func testFlag(_ lineage: [PytestTree.ClassRef]) -> Bool? {
+            for ancestor in lineage {
+                for statement in ancestor.definition.body where statement.isSimple {
+                    let tokens = statement.tokens
+                    guard tokens.count == 3, tokens[0] == .name("__test__"), tokens[1].isOp("="), let value = tokens[2].name else { continue }
+                    if value == "False" { return false }
+                    if value == "True" { return true }
+                }
             }
+            return nil
         }
-        return groupByClassParameter(items)
+
+        mutating func collectClass(_ start: PytestTree.ClassRef, prefix: String, inherited: [Mark]) throws(InputError) -> [TestItem] {
+            let lineage = try lineage(start)
+            guard !lineage.contains(where: { $0.definition.members.contains { $0.kind == .function && $0.name == "__init__" } }),
+                  Self.testFlag(lineage) != false else { return [] }
+            // pytest reads class marks along the MRO, base first (`get_unpacked_marks(consider_mro=True)`).
+            var classMarks: [Mark] = []
+            for ancestor in lineage.reversed() {
+                let file = ancestor.module.label
+                classMarks += try PytestCollector.marks(PytestCollector.pytestmark(in: ancestor.definition.body, file: file), file: file, line: ancestor.definition.line)
+                    + PytestCollector.marks(ancestor.definition.decorators.reversed(), file: file, line: ancestor.definition.line)
+            }
+            // Members: the most derived definition of each name; base classes' groups come first.
+            var claimed: Set<String> = []
+            var groups: [[(PythonDefinition, PytestTree.Module)]] = []
+            for ancestor in lineage {
+                groups.append(ancestor.definition.members.filter { claimed.insert($0.name).inserted }.map { ($0, ancestor.module) })
+            }
+            let members = groups.reversed().flatMap { $0 }
+            let node = "\(prefix)::\(start.definition.name)"
+            var items: [TestItem] = []
+            for (member, home) in members {
+                switch member.kind {
+                case .function where member.name.hasPrefix("test"):
+                    items += try PytestCollector.expand(member, prefix: node, inherited: classMarks + inherited, file: home.label, notes: &notes)
+                case .classDef where member.name.hasPrefix("Test"):
+                    items += try collectClass(PytestTree.ClassRef(definition: member, module: home), prefix: node, inherited: classMarks + inherited)
+                default: break
+                }
+            }
+            return groupByClass ? PytestCollector.groupByClassParameter(items) : items
+        }
     }
 
     /// Stable grouping by the `setup_backend` parameter within one class (pytest's reordering for a
@@ -157,7 +226,7 @@ public enum PytestCollector {
     }
 
     /// The last `pytestmark = …` of a block: a single mark or the items of a list.
-    private static func pytestmark(in statements: [PythonStatement], file: String) throws(InputError) -> [PythonExpression] {
+    static func pytestmark(in statements: [PythonStatement], file: String) throws(InputError) -> [PythonExpression] {
         var marks: [PythonExpression] = []
         for statement in statements where statement.isSimple {
             let tokens = statement.tokens
@@ -173,7 +242,7 @@ public enum PytestCollector {
         return marks
     }
 
-    private static func marks<S: Sequence>(_ values: S, file: String, line: Int) throws(InputError) -> [Mark] where S.Element == PythonExpression {
+    static func marks<S: Sequence>(_ values: S, file: String, line: Int) throws(InputError) -> [Mark] where S.Element == PythonExpression {
         var result: [Mark] = []
         for value in values {
             let dotted: String, args: [PythonExpression], kwargs: [String: PythonExpression]
@@ -218,9 +287,10 @@ public enum PytestCollector {
     static let maximumItemsPerFunction = 10_000
 
     /// Items of one test function: its markers (own first), its parametrize expansion.
-    private static func expand(_ function: PythonDefinition, prefix: String, inherited: [Mark],
-                               file: String) throws(InputError) -> [TestItem] {
-        let all = try marks(function.decorators.reversed(), file: file, line: function.line) + inherited
+    static func expand(_ function: PythonDefinition, prefix: String, inherited: [Mark],
+                       file: String, notes: inout [String]) throws(InputError) -> [TestItem] {
+        let own = try marks(function.decorators.reversed(), file: file, line: function.line)
+        let all = own + inherited
         func fail(_ message: String) -> InputError {
             InputError("\(function.name): \(message)", file: file, line: function.line)
         }
@@ -255,7 +325,7 @@ public enum PytestCollector {
             markers.gateway = gateway
         }
         // Each parametrize marker: its names, and per value (parameters by name, id).
-        var expansions: [[(params: [(String, ParamValue)], id: String)]] = []
+        var expansions: [[(params: [(String, ParamValue)], id: String, marks: [Mark])]] = []
         for mark in all where mark.name == "parametrize" {
             guard mark.args.count >= 2 || mark.kwargs["argvalues"] != nil else { throw fail("parametrize needs argnames and argvalues") }
             let namesValue = mark.args.first ?? mark.kwargs["argnames"]
@@ -273,17 +343,21 @@ public enum PytestCollector {
             }
             let explicitIDs = mark.kwargs["ids"]?.items?.map(\.constantText)
             var markerValues: [ParamValue] = []
-            var expansion: [(params: [(String, ParamValue)], id: String)] = []
+            var expansion: [(params: [(String, ParamValue)], id: String, marks: [Mark])] = []
             for (index, raw) in values.enumerated() {
                 // A value's parts: the value itself for one name, its items for several.
                 var single: PythonExpression? = raw
                 var parts = raw.items
                 var explicitID: String?
+                var valueMarks: [Mark] = []
                 if let call = raw.call, call.callee.dottedName == "pytest.param" {
                     let args = arguments(call)
                     single = args.first
                     parts = args
                     explicitID = call.keyword("id")?.constantText
+                    if let given = call.keyword("marks") {
+                        valueMarks = try marks(given.items ?? [given], file: file, line: given.line)
+                    }
                 }
                 var params: [(String, ParamValue)] = []
                 var ids: [String] = []
@@ -306,7 +380,7 @@ public enum PytestCollector {
                     markerValues.append(.tuple(texts))
                 }
                 let id = explicitID ?? explicitIDs.flatMap { index < $0.count ? $0[index] : nil } ?? ids.joined(separator: "-")
-                expansion.append((params, id))
+                expansion.append((params, id, valueMarks))
             }
             let indirect: Bool
             switch mark.kwargs["indirect"]?.kind {
@@ -326,11 +400,13 @@ public enum PytestCollector {
             }
             product = next
         }
-        var combinations: [(params: [(String, ParamValue)], ids: [String])] = [([], [])]
+        var combinations: [(params: [(String, ParamValue)], ids: [String], marks: [Mark])] = [([], [], [])]
         for expansion in expansions {
-            var next: [(params: [(String, ParamValue)], ids: [String])] = []
+            var next: [(params: [(String, ParamValue)], ids: [String], marks: [Mark])] = []
             for combination in combinations {
-                for value in expansion { next.append((combination.params + value.params, combination.ids + [value.id])) }
+                for value in expansion {
+                    next.append((combination.params + value.params, combination.ids + [value.id], combination.marks + value.marks))
+                }
             }
             combinations = next
         }
@@ -347,9 +423,39 @@ public enum PytestCollector {
         return zip(combinations, ids).map { combination, suffix in
             var params: [String: ParamValue] = [:]
             for (name, value) in combination.params { params[name] = value }
-            return TestItem(id: "\(prefix)::\(function.name)\(suffix)", markers: markers, params: params,
-                            uses: uses, gatewayModes: gateways)
+            var item = TestItem(id: "\(prefix)::\(function.name)\(suffix)", markers: markers, params: params,
+                                uses: uses, gatewayModes: gateways)
+            // pytest's item marks: the function's own, then its callspec's, then class and module.
+            item.skip = skipReason(own + combination.marks + inherited, file: file, notes: &notes)
+            return item
         }
+    }
+
+    /// What `_pytest.skipping.evaluate_skip_marks` decides: the first `skipif` with a true
+    /// condition, else the first `skip`. Literal conditions (`True`, `False`, numbers, `None`) are
+    /// evaluated; a string (pytest `eval`s it) or any other expression is left to run time: the
+    /// item is kept and a note says so.
+    static func skipReason(_ marks: [Mark], file: String, notes: inout [String]) -> String? {
+        for mark in marks where mark.name == "skipif" {
+            let conditions = mark.args.isEmpty ? mark.kwargs["condition"].map { [$0] } ?? [] : mark.args
+            let reason = mark.kwargs["reason"]?.constantText
+            for condition in conditions {
+                switch condition.kind {
+                case .bool(true):
+                    return reason ?? "condition: True"
+                case let .number(text):
+                    if Double(text.replacingOccurrences(of: "_", with: "")) != 0 { return reason ?? "condition: \(text)" }
+                case .bool(false), .none:
+                    continue
+                case let .string(string) where !string.isFormatted:
+                    notes.append("\(file):\(condition.line): skipif condition '\(string.value)' is evaluated by pytest at run time; its items are kept")
+                default:
+                    notes.append("\(file):\(condition.line): skipif condition is not a literal; pytest evaluates it at run time; its items are kept")
+                }
+            }
+        }
+        guard let mark = marks.first(where: { $0.name == "skip" }) else { return nil }
+        return mark.kwargs["reason"]?.constantText ?? mark.args.first?.constantText ?? "unconditional skip"
     }
 
     /// pytest's id text for a literal; `nil` for values pytest names `argnameN`.

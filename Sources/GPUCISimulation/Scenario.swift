@@ -14,6 +14,11 @@ public struct Scenario: Sendable, Hashable {
     public var env: [String: String]
     /// Items in collection (run) order.
     public var tests: [TestItem]
+    /// The scope of each fixture the items use, as the tree defines it (`setup_backend` →
+    /// `class` or `function`, …); a fixture not listed has the anchor's scope.
+    public var fixtureScopes: [String: FixtureScope] = [:]
+    /// The reference era whose rules the session follows; `nil` lets ``resolvedProfile`` detect it.
+    public var profile: SessionProfile?
     /// The file the scenario came from, for error messages.
     public var file: String
 
@@ -30,6 +35,15 @@ public struct Scenario: Sendable, Hashable {
 
     /// The reference's default model for unmarked e2e tests and for the fixture.
     public static let defaultModel = "llama-8b"
+
+    /// The scope of `setup_backend`: the tree's, else the anchor's (class).
+    public var setupBackendScope: FixtureScope { fixtureScopes["setup_backend"] ?? .class }
+
+    /// The profile: the scenario's own, else `later` when `setup_backend` is function-scoped (the
+    /// change that came with the later rules), else `anchor`.
+    public var resolvedProfile: SessionProfile {
+        profile ?? (setupBackendScope == .function ? .later : .anchor)
+    }
 }
 
 /// A scenario's change to one catalog model; absent fields keep the catalog's value.
@@ -70,4 +84,23 @@ public struct ModelOverride: Sendable, Hashable {
         if let startupSeconds { spec.startupSeconds = startupSeconds }
         return spec
     }
+}
+
+/// A pytest fixture scope.
+public enum FixtureScope: String, Sendable, Hashable, CaseIterable {
+    case session, package, module, `class`, function
+}
+
+/// The rules of one era of the reference's e2e conftest.
+///
+/// | profile | from | GPU requirement hook | pool requirement scan |
+/// |---|---|---|---|
+/// | `anchor` | sglang c356ed03d (2026-01-07) | a test needing more GPUs than the runner aborts the session | every value of each item's `setup_backend` parametrize marker |
+/// | `later` | smg `e2e_test` after `setup_backend` became function-scoped | such a test is skipped, the rest run | each running item's own backend; skipped items and values add nothing |
+///
+/// The fixture scope of `setup_backend` (class: one gateway per class and backend, items regrouped
+/// by backend; function: one gateway per item, definition order) comes from the tree
+/// (``Scenario/fixtureScopes``), not from the profile.
+public enum SessionProfile: String, Sendable, Hashable, CaseIterable {
+    case anchor, later
 }

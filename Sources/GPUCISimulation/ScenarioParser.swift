@@ -18,7 +18,7 @@ public enum ScenarioParser {
         var scenario = Scenario(name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
                                 topology: "", tests: [], file: file)
         var sawTopology = false, sawTests = false
-        for (key, value) in try root.mapping(allowed: ["name", "topology", "models", "timing", "env", "tests"],
+        for (key, value) in try root.mapping(allowed: ["name", "topology", "models", "timing", "env", "fixtureScopes", "profile", "tests"],
                                              what: "a scenario") {
             switch key {
             case "name": scenario.name = try value.string(allowEmpty: true, what: "scenario name")
@@ -28,6 +28,20 @@ public enum ScenarioParser {
             case "models": scenario.models = try value.sequence(of: "model overrides").map(parseModel)
             case "timing": scenario.timing = try parseTiming(value)
             case "env": scenario.env = try parseEnv(value)
+            case "fixtureScopes":
+                for (fixture, scope) in try value.mapping(what: "fixture name → scope") {
+                    let text = try scope.string(what: "a fixture scope")
+                    guard let parsed = FixtureScope(rawValue: text) else {
+                        throw scope.error("unknown scope '\(text)' (expected \(FixtureScope.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    scenario.fixtureScopes[fixture] = parsed
+                }
+            case "profile":
+                let text = try value.string(what: "a profile")
+                guard let parsed = SessionProfile(rawValue: text) else {
+                    throw value.error("unknown profile '\(text)' (expected \(SessionProfile.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                scenario.profile = parsed
             case "tests":
                 scenario.tests = try value.sequence(of: "collected test items").map(parseItem)
                 sawTests = true
@@ -119,7 +133,7 @@ public enum ScenarioParser {
 
     private static func parseItem(_ node: YAMLNode) throws(InputError) -> TestItem {
         var item = TestItem(id: "", line: node.line)
-        for (key, value) in try node.mapping(allowed: ["id", "markers", "params", "seconds", "uses", "gateways"],
+        for (key, value) in try node.mapping(allowed: ["id", "markers", "params", "seconds", "uses", "gateways", "skip"],
                                              what: "a test item") {
             switch key {
             case "id": item.id = try value.string(what: "pytest node id, file::Class::test[param]")
@@ -131,6 +145,7 @@ public enum ScenarioParser {
             case "seconds":
                 item.seconds = try value.seconds(what: "test duration in seconds")
             case "uses": item.uses = try value.sequence(of: "model_pool.get calls").map(parseUse)
+            case "skip": item.skip = try value.string(allowEmpty: true, what: "the reason pytest skips the item")
             case "gateways":
                 let nodes = value.isSequence ? try value.sequence(of: "gateway modes") : [value]
                 item.gatewayModes = try nodes.map { mode throws(InputError) in

@@ -23,6 +23,10 @@ public enum ScenarioWriter {
                 out.append("  - {\(fields.joined(separator: ", "))}")
             }
         }
+        if !scenario.fixtureScopes.isEmpty {
+            out.append("fixtureScopes: {\(scenario.fixtureScopes.keys.sorted().map { "\(YAMLText.quoted($0)): \(scenario.fixtureScopes[$0]?.rawValue ?? "")" }.joined(separator: ", "))}")
+        }
+        if let profile = scenario.profile { out.append("profile: \(profile.rawValue)") }
         let t = scenario.timing
         out.append("timing:")
         if !t.workerStartup.isEmpty {
@@ -71,6 +75,7 @@ public enum ScenarioWriter {
                 out.append("    gateways: [\(item.gatewayModes.map(\.rawValue).joined(separator: ", "))]")
             }
             if let seconds = item.seconds { out.append("    seconds: \(YAMLText.number(seconds))") }
+            if let skip = item.skip { out.append("    skip: \(YAMLText.quoted(skip))") }
         }
         return out.joined(separator: "\n") + "\n"
     }

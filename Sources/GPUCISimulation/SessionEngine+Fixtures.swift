@@ -1,6 +1,7 @@
 import GPUCIPool
 
-/// A live class-scoped `setup_backend` fixture: its workers, its gateway, or the error pytest caches.
+/// A live `setup_backend` fixture (class-scoped: shared by the class's items of one backend;
+/// function-scoped: one item's): its workers, its gateway, or the error pytest caches.
 struct ClassFixture {
     var node: String
     var backend: String?
@@ -13,9 +14,10 @@ struct ClassFixture {
 }
 
 extension SessionEngine {
-    /// The `setup_backend` fixture for `item`'s class and backend (§4.6 of the reference notes).
-    mutating func setupBackend(_ item: TestItem, backend name: String, model: String) -> ClassFixture {
-        var fixture = ClassFixture(node: item.classNode, backend: name, owner: "\(item.classNode)[\(name)]")
+    /// The `setup_backend` fixture for `item`'s class and backend (§4.6 of the reference notes);
+    /// `owner` names a function-scoped instance (the item), `nil` the class's.
+    mutating func setupBackend(_ item: TestItem, backend name: String, model: String, owner: String? = nil) -> ClassFixture {
+        var fixture = ClassFixture(node: item.classNode, backend: name, owner: owner ?? "\(item.classNode)[\(name)]")
         guard let backend = Backend(name, catalog: catalog) else {
             fixture.failure = "unknown backend '\(name)'"
             return fixture

@@ -154,6 +154,7 @@ struct SessionEngine {
         if eviction == .belady {
             nextUse = NextUseIndex(items: scenario.tests) { $0.markers.model ?? fixtureModel }
         }
+        let perItem = scenario.setupBackendScope == .function
         var active: ClassFixture?
         for (index, item) in scenario.tests.enumerated() {
             if let current = active, current.backend != item.setupBackend || current.node != item.classNode {
@@ -162,15 +163,24 @@ struct SessionEngine {
             }
             let setupStart = now
             record(.setupStart, item.id)
+            if let reason = item.skip {
+                // pytest evaluates skip marks before any fixture of the item is set up.
+                finish(item, .skipped, reason: reason, setupStart: setupStart)
+                continue
+            }
             if !poolStarted, Self.needsPool(item) { startPool(for: item.id) }
             if nextUse != nil {
                 nextUse?.advance(to: index)
                 pool.setNextUse(nextUse?.current ?? [:])
             }
             if active == nil, let backend = item.setupBackend {
-                active = setupBackend(item, backend: backend, model: item.markers.model ?? fixtureModel)
+                active = setupBackend(item, backend: backend, model: item.markers.model ?? fixtureModel, owner: perItem ? item.id : nil)
             }
             runItem(item, fixture: active, setupStart: setupStart)
+            if perItem, let current = active {
+                teardown(current)
+                active = nil
+            }
         }
         if let current = active { teardown(current) }
         record(.sessionEnd, "session")

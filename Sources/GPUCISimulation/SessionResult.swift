@@ -68,6 +68,8 @@ public struct SessionResult: Sendable, Hashable {
     public var gatewayWait: SimTime = 0
     /// The topology's accelerators that are not scheduled (`Topology.unscheduledNotes`).
     public var topologyNotes: [String] = []
+    /// The era whose rules the session followed.
+    public var profile: SessionProfile = .anchor
 
     public init(scenario: String, topology: String, gpuNames: [String], eviction: String, allocation: String,
                 requirements: [String], maxTestGPUs: Int, maxTestName: String?, collectionError: String? = nil,

@@ -28,11 +28,23 @@ public enum SessionSimulator {
     /// - Throws: `InputError` when the scenario names an unknown model or backend, or a test asks
     ///   for two gateway modes. A test that needs more GPUs than the runner has is not an error:
     ///   the result carries `collectionError` (the reference aborts collection) and runs nothing.
+    ///
+    /// `profile` (default: the scenario's, see ``Scenario/resolvedProfile``) picks the era's rules:
+    /// `anchor` aborts on a test needing more GPUs than the runner has; `later` skips such tests
+    /// and scans only the running items' own backends.
     public static func run(_ scenario: Scenario, topology: Topology, catalog: ModelCatalog,
-                           eviction: EvictionPolicy = .mru, allocation: AllocationPolicy = .ordered) throws(InputError) -> SessionResult {
+                           eviction: EvictionPolicy = .mru, allocation: AllocationPolicy = .ordered,
+                           profile: SessionProfile? = nil) throws(InputError) -> SessionResult {
         let catalog = catalog.replacing(scenario.models.map { $0.applied(to: catalog[$0.id]) })
         try ScenarioValidator.validate(scenario, catalog: catalog)
-        let scan = CollectionScan(items: scenario.tests) { catalog[$0]?.tp }
+        let profile = profile ?? scenario.resolvedProfile
+        var scenario = scenario
+        if profile == .later, !scenario.skipsModelPool {
+            skipTooLarge(&scenario, gpus: topology.devices.count, tp: { catalog[$0]?.tp })
+        }
+        let scan = profile == .later
+            ? CollectionScan(items: scenario.tests.filter { $0.skip == nil }, ownBackendOnly: true) { catalog[$0]?.tp }
+            : CollectionScan(items: scenario.tests) { catalog[$0]?.tp }
         let overridden = scenario.environmentRequirements(catalog: catalog)
         // SKIP_MODEL_POOL, or an override naming no known model: a pool without GPUs (§4.5).
         let withoutGPUs = scenario.skipsModelPool || overridden?.isEmpty == true
@@ -44,7 +56,8 @@ public enum SessionSimulator {
             requirements: requirements.map(\.key), maxTestGPUs: scan.maxTestGPUs, maxTestName: scan.maxTestName,
             events: [], tests: [], processedEvents: 0)
         result.topologyNotes = topology.unscheduledNotes
-        if !scenario.skipsModelPool {
+        result.profile = profile
+        if !scenario.skipsModelPool, profile == .anchor {
             do {
                 try scan.validate(availableGPUs: topology.devices.count)
             } catch {
@@ -64,9 +77,17 @@ public enum SessionSimulator {
         return result
     }
 
+    /// The later rules' collection hook: an item needing more GPUs than the runner has is skipped.
+    static func skipTooLarge(_ scenario: inout Scenario, gpus: Int, tp: (String) -> Int?) {
+        for index in scenario.tests.indices where scenario.tests[index].skip == nil {
+            let need = CollectionScan(items: [scenario.tests[index]], ownBackendOnly: true, tp: tp).maxTestGPUs
+            if need > gpus { scenario.tests[index].skip = "needs \(need) GPUs, the runner has \(gpus)" }
+        }
+    }
+
     /// Loads the topology (`override` or the scenario's) and the bundled catalog, then runs.
     public static func run(_ scenario: Scenario, topologyOverride: String? = nil, eviction: EvictionPolicy = .mru,
-                           allocation: AllocationPolicy = .ordered) throws(InputError) -> SessionResult {
+                           allocation: AllocationPolicy = .ordered, profile: SessionProfile? = nil) throws(InputError) -> SessionResult {
         let reference = topologyOverride ?? scenario.topology
         let topology: Topology
         do {
@@ -74,6 +95,6 @@ public enum SessionSimulator {
         } catch {
             throw InputError("topology '\(reference)': \(error.message)", at: error.location ?? SourceLocation(file: scenario.file, key: "topology"))
         }
-        return try run(scenario, topology: topology, catalog: ModelCatalog.bundled(), eviction: eviction, allocation: allocation)
+        return try run(scenario, topology: topology, catalog: ModelCatalog.bundled(), eviction: eviction, allocation: allocation, profile: profile)
     }
 }

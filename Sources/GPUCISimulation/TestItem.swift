@@ -14,6 +14,9 @@ public struct TestItem: Sendable, Hashable {
     public var uses: [WorkerUse]
     /// A gateway the test body starts itself (e.g. IGW), besides any from `setup_backend`.
     public var gatewayModes: [GatewayMode]
+    /// Why pytest skips the item (a `skip`/`skipif` mark on it, its class or module, or on its
+    /// `pytest.param` value); `nil` when it runs. A skipped item sets up no fixture.
+    public var skip: String?
     /// The line of the item in the scenario file, when it came from one.
     public var line: Int?
 
