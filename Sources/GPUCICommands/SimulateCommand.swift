@@ -4,6 +4,7 @@ import GPUCIData
 import GPUCIPool
 import GPUCISimulation
 import GPUCISupport
+import GPUCITopology
 
 /// `gpuci simulate SCENARIO`: runs a whole gateway e2e pytest session on a virtual clock.
 struct SimulateCommand: ParsableCommand {
@@ -36,6 +37,12 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: table or json.")
     var format: ReportFormat = .table
 
+    @Flag(name: .long, help: "Search for the item order with the fewest launches and the shortest wall (class fixture instances kept together); compare with the given order and the hand fix (cluster by backend, model).")
+    var reorder = false
+
+    @Option(name: .long, help: "With --reorder: write the best order, one node id a line (pytest --gpuci-order), to FILE (- for standard output).")
+    var orderOut: String?
+
     @Option(name: .long, help: "Write a Chrome trace (JSON) of the session to FILE.")
     var trace: String?
 
@@ -65,6 +72,15 @@ struct SimulateCommand: ParsableCommand {
             return policy
         }
         let combinations = topologies.flatMap { t in evictions.flatMap { e in allocations.map { a in (t, e, a) } } }
+        if reorder {
+            guard let (topologyName, evictionPolicy, allocationPolicy) = combinations.first, combinations.count == 1,
+                  trace == nil, svg == nil, html == nil else {
+                throw ValidationError("--reorder needs a single topology, eviction and allocation, and no --trace/--svg/--html")
+            }
+            try runReorder(parsed, topology: topologyName, eviction: evictionPolicy, allocation: allocationPolicy)
+            return
+        }
+        guard orderOut == nil else { throw ValidationError("--order-out needs --reorder") }
         if combinations.count == 1, let (topologyName, evictionPolicy, allocationPolicy) = combinations.first {
             let result = try SessionSimulator.run(parsed, topologyOverride: topologyName, eviction: evictionPolicy,
                                                   allocation: allocationPolicy, profile: profile)
@@ -98,6 +114,54 @@ struct SimulateCommand: ParsableCommand {
     }
 }
 
+
+extension SimulateCommand {
+    /// `--reorder`: the given order, the hand fix and the search's best, with the bound on launches.
+    func runReorder(_ scenario: Scenario, topology name: String, eviction: EvictionPolicy, allocation: AllocationPolicy) throws {
+        let topology: Topology
+        do {
+            topology = try TopologyLoader.load(name)
+        } catch {
+            throw InputError("topology '\(name)': \(error.message)", at: error.location ?? SourceLocation(file: scenario.file, key: "topology"))
+        }
+        let outcome = try SessionReorderer.search(scenario, topology: topology, catalog: ModelCatalog.bundled(),
+                                                  eviction: eviction, allocation: allocation, profile: profile)
+        let outputs = try CommandOutput([("--order-out", orderOut)])
+        if let orderOut {
+            try outputs.write("# gpuci simulate --reorder: \(outcome.best.name) order of \(scenario.name) on \(name)\n"
+                + outcome.best.order.map { $0 + "\n" }.joined(), to: orderOut)
+        }
+        let gap = outcome.best.summary.launches - outcome.launchLowerBound
+        switch format {
+        case .json:
+            struct Row: Encodable { var name: String; var wallSeconds: Double; var launches: Int; var evictions: Int; var workerWaitSeconds: Double }
+            struct Document: Encodable {
+                var candidates: [Row]; var best: String; var launchLowerBound: Int; var launchGap: Int; var evaluations: Int; var order: [String]
+            }
+            let rows = outcome.candidates.map { Row(name: $0.name, wallSeconds: $0.summary.wallSeconds, launches: $0.summary.launches,
+                                                    evictions: $0.summary.evictions, workerWaitSeconds: $0.summary.workerWaitSeconds) }
+            outputs.report(try JSONOutput.string(Document(candidates: rows, best: outcome.best.name, launchLowerBound: outcome.launchLowerBound,
+                                                           launchGap: gap, evaluations: outcome.evaluations, order: outcome.best.order)) + "\n")
+        case .table:
+            let given = outcome.candidates[0].summary
+            var table = [["order", "wall", "launches", "evictions", "worker wait", "vs given"]]
+            for candidate in outcome.candidates {
+                let s = candidate.summary
+                table.append([candidate.name, SimulateRun.clock(s.wallSeconds), "\(s.launches)", "\(s.evictions)", SimulateRun.clock(s.workerWaitSeconds),
+                              candidate.name == "given" ? "" : "\(s.launches - given.launches) launches, \(SimulateRun.clock(abs(s.wallSeconds - given.wallSeconds))) \(s.wallSeconds <= given.wallSeconds ? "shorter" : "longer")"])
+            }
+            var widths = Array(repeating: 0, count: table[0].count)
+            for line in table { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
+            var text = "\(scenario.name) on \(name), \(eviction.rawValue) eviction, \(outcome.evaluations) orders simulated\n"
+            text += table.map { line in
+                line.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "\n") + "\n"
+            text += "best: \(outcome.best.name); lower bound on launches \(outcome.launchLowerBound) (each distinct worker the running items need, once): gap \(gap)\n"
+            outputs.report(text)
+        }
+    }
+}
 
 extension SessionProfile: ExpressibleByArgument {}
 

@@ -119,3 +119,21 @@ def test_v2_round_trip_with_static_importer(pytester, tree, gpuci_binary):
     check = subprocess.run([gpuci_binary, "scenario", "check", str(out)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "(7 marked skip)" in check.stdout and "(later rules)" in check.stdout
+
+
+def test_an_order_from_reorder_is_applied_by_the_plugin(pytester, tree, gpuci_binary):
+    """gpuci simulate --reorder writes an order; pytest --gpuci-order re-collects exactly it."""
+    root = tree("e2e_test")
+    scenario = pytester.path / "scenario.yaml"
+    imported = subprocess.run([gpuci_binary, "scenario", "import", str(root / "router"), str(root / "embeddings")],
+                              capture_output=True, text=True, check=True)
+    scenario.write_text(imported.stdout)
+    order = pytester.path / "order.txt"
+    run = subprocess.run([gpuci_binary, "simulate", str(scenario), "--reorder", "--order-out", str(order)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    wanted = [line for line in order.read_text().splitlines() if line and not line.startswith("#")]
+    assert sorted(wanted) == sorted(test["id"] for test in yaml.safe_load(imported.stdout)["tests"])
+    result, out = collect(pytester, root, ["router", "embeddings"], "-p", "gpuci_e2e_stub_fixtures", f"--gpuci-order={order}")
+    assert collected_ids(result) == wanted
+    assert [test["id"] for test in load(out)["tests"]] == wanted
