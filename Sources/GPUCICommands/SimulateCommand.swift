@@ -108,7 +108,8 @@ struct SimulateCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            do { print(try JSONOutput.string(rows)) } catch { throw InputError("cannot encode the comparison: \(error)") }
+            struct Comparison: Encodable { var runs: [SessionSummary] }
+            do { print(try JSONOutput.string(Comparison(runs: rows))) } catch { throw InputError("cannot encode the comparison: \(error)") }
         case .table: print(SimulateRun.comparisonTable(rows), terminator: "")
         }
     }

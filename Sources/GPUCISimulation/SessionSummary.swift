@@ -166,6 +166,11 @@ public struct SessionReport: Sendable, Hashable, Codable {
     public var wallSeconds: Double
     /// The headline figures.
     public var summary: SessionSummary
+    /// The same figures as the one row of `runs` (a comparison writes `{"runs": [...]}`: every
+    /// `simulate --format json` has `runs`).
+    public var runs: [SessionSummary]
+    /// The era whose rules the session followed.
+    public var profile: String
     /// The whole log.
     public var events: [Event]
     /// Every test in run order.
@@ -178,6 +183,8 @@ public struct SessionReport: Sendable, Hashable, Codable {
         evictions = result.evictions
         wallSeconds = result.wall.seconds
         summary = SessionSummary(result)
+        runs = [summary]
+        profile = result.profile.rawValue
         events = result.events.map {
             Event(t: $0.time.seconds, seq: $0.seq, kind: $0.kind.rawValue, key: $0.key, gpus: $0.gpus, test: $0.test, detail: $0.detail)
         }

@@ -66,8 +66,10 @@ import Testing
         #expect(lines[1].hasPrefix("a10-4") && lines[1].contains("mru"))
         #expect(lines[4].hasPrefix("h200-8") && lines[4].contains("belady"))
         let json = try Self.gpuci(["simulate", "gateway-benchmarks", "--topology", "a10-4,h200-8", "--eviction", "mru,belady", "--format", "json"])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
         #expect(rows.count == 4)
+        let single = try #require(try JSONSerialization.jsonObject(with: Data(try Self.gpuci(["simulate", "gateway-benchmarks", "--format", "json"]).stdout.utf8)) as? [String: Any])
+        #expect((single["runs"] as? [[String: Any]])?.count == 1 && single["profile"] as? String == "anchor")
         #expect(rows.map { $0["eviction"] as? String } == ["mru", "belady", "mru", "belady"])
     }
 
