@@ -208,9 +208,6 @@ enum SimulateRun {
         }.joined(separator: "\n") + "\n"
     }
 
-    static func clock(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        return total >= 3600 ? String(format: "%dh%02dm%02ds", total / 3600, total / 60 % 60, total % 60)
-            : String(format: "%dm%02ds", total / 60, total % 60)
-    }
+    /// A duration as gpuci writes one (``DurationText/clock(_:)``).
+    static func clock(_ seconds: Double) -> String { DurationText.clock(seconds) }
 }

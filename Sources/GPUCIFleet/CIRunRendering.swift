@@ -3,20 +3,18 @@ import GPUCISupport
 
 /// A simulated CI run as a table, Chrome trace or SVG Gantt chart of runner lanes.
 public enum CIRunRendering {
-    /// `h:mm:ss` of a number of seconds.
-    public static func clock(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        return String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
-    }
+    /// A duration as gpuci writes one (``DurationText/clock(_:)``).
+    public static func clock(_ seconds: Double) -> String { DurationText.clock(seconds) }
 
     /// One line per job (dispatch order) and a summary line.
     public static func table(_ result: CIRunResult, title: String) -> String {
         let nameWidth = max(4, result.jobs.map(\.name.count).max() ?? 0)
         let labelWidth = max(5, result.jobs.map(\.label.count).max() ?? 0)
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
-        var lines = [title, "\(pad("job", nameWidth))  \(pad("label", labelWidth))  runner   queued     wait    start      end"]
+        func right(_ text: String) -> String { String(repeating: " ", count: max(0, 9 - text.count)) + text }
+        var lines = [title, "\(pad("job", nameWidth))  \(pad("label", labelWidth))  runner  \(right("queued"))  \(right("wait"))  \(right("start"))  \(right("end"))"]
         for job in result.jobs {
-            lines.append("\(pad(job.name, nameWidth))  \(pad(job.label, labelWidth))  \(String(format: "%6d", job.runner))  \(clock(job.queuedSeconds))  \(clock(job.waitSeconds))  \(clock(job.startSeconds))  \(clock(job.endSeconds))\(job.timedOut ? "  TIMED OUT" : "")")
+            lines.append("\(pad(job.name, nameWidth))  \(pad(job.label, labelWidth))  \(String(format: "%6d", job.runner))  \(right(clock(job.queuedSeconds)))  \(right(clock(job.waitSeconds)))  \(right(clock(job.startSeconds)))  \(right(clock(job.endSeconds)))\(job.timedOut ? "  TIMED OUT" : "")")
         }
         var summary = "time-to-green \(clock(result.timeToGreenSeconds)) · \(result.jobs.count) jobs · runner-hours \(String(format: "%.1f", result.runnerSeconds / 3600))"
         if let cost = result.cost { summary += " · cost \(String(format: "%.2f", cost))" }

@@ -97,15 +97,8 @@ public struct SessionSummary: Sendable, Hashable, Codable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `1h02m03.5s`-style text.
-    static func clock(_ seconds: Double) -> String {
-        let tenths = Int((seconds * 10).rounded())
-        let h = tenths / 36000, m = (tenths / 600) % 60, s = Double(tenths % 600) / 10
-        let sText = s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)
-        if h > 0 { return "\(h)h\(String(format: "%02d", m))m\(sText)s" }
-        if m > 0 { return "\(m)m\(sText)s" }
-        return "\(sText)s"
-    }
+    /// A duration as gpuci writes one (``DurationText/clock(_:)``).
+    static func clock(_ seconds: Double) -> String { DurationText.clock(seconds) }
 }
 
 /// The `--format json` document of one session.

@@ -114,7 +114,7 @@ import Testing
         let simulate = try GPUCIExecutable.run(["fleet", "simulate", "--db", "h.sqlite", "--fleet", "fleet.yaml", "--run", "27137824660",
                                                 "--gantt", "g.svg", "--trace", "t.json"], in: folder)
         #expect(simulate.status == 0, "\(simulate.stderr)")
-        #expect(simulate.stdout.contains("time-to-green") && simulate.stdout.contains("recorded: first attempt 1:12:28"))
+        #expect(simulate.stdout.contains("time-to-green") && simulate.stdout.contains("recorded: first attempt 1h12m28s"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("g.svg").path))
 
         let typo = try GPUCIExecutable.run(["fleet", "simulate", "--db", "h.sqlite", "--runners", "4-gpu-h10=8"], in: folder)

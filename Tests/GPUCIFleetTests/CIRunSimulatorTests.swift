@@ -106,6 +106,6 @@ import Testing
         let svg = CIRunRendering.svg(result, title: "t & u")
         #expect(svg.hasPrefix("<svg") && svg.contains("a &lt;1&gt;") && svg.contains("t &amp; u") && svg.contains("stroke-dasharray"))
         let table = CIRunRendering.table(result, title: "t")
-        #expect(table.contains("TIMED OUT") && table.contains("time-to-green 0:01:40"))
+        #expect(table.contains("TIMED OUT") && table.contains("time-to-green 1m40s"))
     }
 }
