@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GPUCIPool
 import GPUCITopology
+import GPUCISupport
 @testable import GPUCISimulation
 
 /// The newer-style tree (function-scoped `setup_backend`, `pytest.param(…, marks=skip)`, skipif,
@@ -132,5 +133,30 @@ struct PytestEraTests {
         let owners = Set(result.events.filter { $0.kind == .gatewayStart }.map(\.key))
         #expect(Set(running).subtracting(result.tests.filter { $0.status == .skipped }.map(\.id)).isSubset(of: owners))
         #expect(owners.isDisjoint(with: skipped))
+    }
+
+    /// The tree with one file damaged at seeded random points: a collection or one located error.
+    @Test func damagedTreesNeverCrash() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-v2-\(UUID().uuidString)")
+        try FileManager.default.copyItem(atPath: Self.tree, toPath: copy.path)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let files = ["conftest.py", "chat/chat_base.py", "chat/test_chat_local.py", "pd/test_pd_policies.py", "router/test_mmlu.py"]
+        let originals = try files.map { try Array(String(contentsOf: copy.appendingPathComponent($0), encoding: .utf8).utf8) }
+        let noise = Array("()[]:,=.'\"\n @fromimport*".utf8)
+        var random = SplitMix64(seed: 41)
+        for _ in 0..<150 {
+            let pick = Int(random.next() % UInt64(files.count))
+            var bytes = originals[pick]
+            for _ in 0..<(1 + random.next() % 4) {
+                bytes[Int(random.next() % UInt64(bytes.count))] = noise[Int(random.next() % UInt64(noise.count))]
+            }
+            try Data(bytes).write(to: copy.appendingPathComponent(files[pick]))
+            do {
+                _ = try PytestCollector.session(paths: [copy.path])
+            } catch {
+                #expect(error.location?.file.hasSuffix(".py") == true, "\(error)")
+            }
+            try Data(originals[pick]).write(to: copy.appendingPathComponent(files[pick]))
+        }
     }
 }
