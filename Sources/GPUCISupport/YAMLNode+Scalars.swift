@@ -10,7 +10,7 @@ extension YAMLNode {
         guard let scalar = node.scalar, !isNull else {
             throw error("expected text\(Self.parenthesized(what)), found \(found)")
         }
-        guard allowEmpty || !scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard allowEmpty || scalar.string.contains(where: { !$0.isWhitespace }) else {
             throw error("expected text\(Self.parenthesized(what)), found nothing")
         }
         return scalar.string
@@ -20,7 +20,7 @@ extension YAMLNode {
     ///
     /// - Parameter range: the accepted values; `nil` accepts every `Int`.
     public func int(range: ClosedRange<Int>? = nil, what: String? = nil) throws(InputError) -> Int {
-        guard let scalar = node.scalar, let value = Int(scalar.string.trimmingCharacters(in: .whitespaces)) else {
+        guard let scalar = node.scalar, let value = Int(Self.trimmed(scalar.string)) else {
             throw error("expected a whole number\(Self.parenthesized(what)), found \(found)")
         }
         if let range, !range.contains(value) {
@@ -38,7 +38,7 @@ extension YAMLNode {
     ///
     /// - Parameter range: the accepted values; `nil` accepts every finite number.
     public func double(range: ClosedRange<Double>? = nil, what: String? = nil) throws(InputError) -> Double {
-        guard let scalar = node.scalar, let value = Double(scalar.string.trimmingCharacters(in: .whitespaces)),
+        guard let scalar = node.scalar, let value = Double(Self.trimmed(scalar.string)),
               value.isFinite
         else { throw error("expected a number\(Self.parenthesized(what)), found \(found)") }
         if let range, !range.contains(value) {
@@ -94,5 +94,13 @@ extension YAMLNode {
     /// `3` rather than `3.0` for whole bounds.
     private static func show(_ bound: Double) -> String {
         bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : String(bound)
+    }
+
+    /// `text` without leading and trailing blanks (spaces and tabs), without a copy when it has none.
+    static func trimmed(_ text: String) -> Substring {
+        var slice = Substring(text)
+        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+        return slice
     }
 }

@@ -20,23 +20,50 @@ public struct YAMLNode {
     /// The file the document came from, as the user gave it, or a label such as `<stdin>`.
     public let file: String
     /// The key path from the document root, such as `devices[0].memoryMiB`; empty for the root.
-    public let path: String
+    /// Built only when asked for (an error or a message): reading a large file makes millions of nodes.
+    public var path: String { keyPath.text }
+    private let keyPath: KeyPath
 
     /// Creates a located node; ``parse(_:file:)`` and the accessors make them.
     public init(node: Node, file: String, path: String) {
-        self.node = node
-        self.file = file
-        self.path = path
+        self.init(node: node, file: file, keyPath: path.isEmpty ? .root : .text(path))
     }
 
-    /// Parses `text` with Yams' node API (aliases resolved, one document only).
+    private init(node: Node, file: String, keyPath: KeyPath) {
+        self.node = node
+        self.file = file
+        self.keyPath = keyPath
+    }
+
+    /// A node's place under the root, kept as links to its parent's.
+    private indirect enum KeyPath {
+        case root
+        case text(String)
+        case key(KeyPath, String)
+        case index(KeyPath, Int)
+
+        var text: String {
+            switch self {
+            case .root: return ""
+            case let .text(text): return text
+            case let .key(parent, key):
+                let prefix = parent.text
+                return prefix.isEmpty ? key : "\(prefix).\(key)"
+            case let .index(parent, offset): return "\(parent.text)[\(offset)]"
+            }
+        }
+    }
+
+    /// Parses `text` with Yams' node API (aliases resolved, one document only). Scalars are not
+    /// tag-resolved (Yams' basic resolver): every reader types its scalars itself, and the default
+    /// resolver's regular expressions per scalar were most of the time spent reading a large file.
     ///
     /// - Throws: `InputError` for an empty document (line 1) and for every Yams error, at the
     ///   line and column Yams reports, prefixed `not valid YAML:`.
     public static func parse(_ text: String, file: String) throws(InputError) -> YAMLNode {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw YAMLSyntaxError.inputError(error, text: text, file: file)
         } catch {
@@ -100,20 +127,28 @@ public struct YAMLNode {
             throw error("expected a mapping\(Self.parenthesized(what)), found \(found)")
         }
         var entries: [(key: String, value: YAMLNode)] = []
-        var lines: [String: Int] = [:]
+        entries.reserveCapacity(mapping.count)
+        var keyLines: [Int] = []
+        // Small mappings (nearly all) find a repeat by scanning; large ones by a table.
+        var seen: [String: Int]? = mapping.count > 16 ? [:] : nil
         for (keyNode, valueNode) in mapping {
-            let keyAt = YAMLNode(node: keyNode, file: file, path: path)
-            guard let key = keyNode.scalar?.string else { throw keyAt.error("expected a plain key, found \(keyAt.found)") }
+            guard let key = keyNode.scalar?.string else {
+                let keyAt = YAMLNode(node: keyNode, file: file, keyPath: keyPath)
+                throw keyAt.error("expected a plain key, found \(keyAt.found)")
+            }
             let child = self.child(valueNode, key: key)
-            let keyError = YAMLNode(node: keyNode, file: file, path: child.path)
             if let allowed, !allowed.contains(key) {
-                throw keyError.error("unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
+                throw YAMLNode(node: keyNode, file: file, keyPath: child.keyPath)
+                    .error("unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
             }
-            if let first = lines[key] {
-                throw keyError.error("duplicate key '\(key)' (first given on line \(first))")
+            let earlier = seen != nil ? seen?[key] : entries.firstIndex { $0.key == key }
+            if let earlier {
+                throw YAMLNode(node: keyNode, file: file, keyPath: child.keyPath)
+                    .error("duplicate key '\(key)' (first given on line \(keyLines[earlier]))")
             }
-            lines[key] = keyNode.mark?.line ?? 0
+            seen?[key] = entries.count
             entries.append((key, child))
+            keyLines.append(keyNode.mark?.line ?? 0)
         }
         return YAMLMapping(owner: self, entries: entries)
     }
@@ -126,7 +161,7 @@ public struct YAMLNode {
             throw error("expected a list\(what.map { " of \($0)" } ?? ""), found \(found)")
         }
         return sequence.enumerated().map { offset, item in
-            YAMLNode(node: item, file: file, path: "\(path)[\(offset)]")
+            YAMLNode(node: item, file: file, keyPath: .index(keyPath, offset))
         }
     }
 
@@ -144,7 +179,7 @@ public struct YAMLNode {
 
     /// The node for `key` inside this mapping node.
     func child(_ node: Node, key: String) -> YAMLNode {
-        YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+        YAMLNode(node: node, file: file, keyPath: .key(keyPath, key))
     }
 
     /// ` (what)`, or nothing.

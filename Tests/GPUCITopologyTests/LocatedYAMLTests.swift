@@ -69,10 +69,11 @@ import Testing
         let nested = try root().mapping().required("nested")
         let inner = error { () throws(InputError) in _ = try nested.mapping(allowed: ["outer"]) }
         #expect(inner?.location?.key == "nested.inner" && inner?.location?.line == 10)
-        // Yams sees `1` and `"1"` as different keys (int and str tags); the reader does not.
+        // `1` and `"1"` are one key to every gpuci reader (scalars are not tag-resolved), and Yams
+        // already refuses the repeat.
         let twice = error { () throws(InputError) in _ = try root("a: x\n1: y\n\"1\": z\n").mapping() }
-        #expect(twice?.location == SourceLocation(file: "f.yaml", line: 3, column: 1, key: "1"))
-        #expect(twice?.message == "duplicate key '1' (first given on line 2)")
+        #expect(twice?.location?.line == 2)
+        #expect(twice?.message == "not valid YAML: duplicate keys '1' in one mapping")
         let complex = error { () throws(InputError) in _ = try root("? [a, b]\n: 1\n").mapping() }
         #expect(complex?.message == "expected a plain key, found a list" && complex?.location?.line == 1)
     }
