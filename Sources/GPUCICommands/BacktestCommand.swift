@@ -24,6 +24,8 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "A source tree or registry CSV for est_time. Default: the bundled sglang registry.")
     var registry: String?
 
+    @OptionGroup var rules: RegistryRulesOptions
+
     @Option(parsing: .unconditional, help: "Runs with jobs used only as history before the first scored run.")
     var warmup: Int = 3
 
@@ -68,7 +70,7 @@ struct BacktestCommand: ParsableCommand {
         if let methods { options.methods = try Self.methods(methods) }
         let history = try database.open()
         let records = Backtest.run(runs: try history.runs(), jobs: try history.jobs(), attempts: try history.attempts(),
-                                   registry: try PlanRegistry.load(registry), options: options)
+                                   registry: try PlanRegistry.load(registry, rules: rules), options: options)
         if format == .json {
             print(try JSONOutput.string(records))
             return

@@ -347,7 +347,7 @@ struct FleetPlanCommand: ParsableCommand {
             }
             perSuite[parts[0]] = duration.seconds
         }
-        let registry = try PlanRegistry.load(nil)
+        let registry = try PlanRegistry.load(nil, rules: nil)
         var estTimes: [DurationHistory.Key: Double] = [:]
         for registration in registry {
             estTimes[DurationHistory.Key(file: registration.file, suite: registration.suite, backend: registration.backend)] = registration.estTime

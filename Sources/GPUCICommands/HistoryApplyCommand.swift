@@ -18,6 +18,8 @@ struct HistoryApplyCommand: ParsableCommand {
     @Option(help: "The source tree: sglang's test/ or a repository root.")
     var registry: String
 
+    @OptionGroup var rules: RegistryRulesOptions
+
     @Option(parsing: .unconditional, help: "Fewest passed attempts before a file is judged.")
     var minRuns: Int = 3
 
@@ -38,7 +40,7 @@ struct HistoryApplyCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: registry, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError("expected a source tree folder (apply edits the Python files)", file: registry)
         }
-        let registrations = try PlanRegistry.load(registry).filter { backend == nil || $0.backend == backend }
+        let registrations = try PlanRegistry.load(registry, rules: rules).filter { backend == nil || $0.backend == backend }
         let report = DriftReport(attempts: try database.open().attempts(backend: backend), registrations: registrations,
                                  policy: DriftPolicy(minRuns: minRuns))
         let root = try RegistryRoot(path: HistorySourceTree.testFolder(registry))

@@ -28,6 +28,8 @@ struct HistoryComparisonOptions: ParsableArguments {
     @Option(help: "A source tree (sglang's test/ or a repository root) or a registry CSV. Default: the bundled sglang registry.")
     var registry: String?
 
+    @OptionGroup var rules: RegistryRulesOptions
+
     @Option(parsing: .unconditional, help: "Fewest passed attempts before a file is judged.")
     var minRuns: Int = 3
 
@@ -40,7 +42,7 @@ struct HistoryComparisonOptions: ParsableArguments {
 
     /// The drift report of the database's attempts against the registry.
     func report(_ database: HistoryDatabaseOptions) throws -> DriftReport {
-        let registrations = try PlanRegistry.load(registry).filter { backend == nil || $0.backend == backend }
+        let registrations = try PlanRegistry.load(registry, rules: rules).filter { backend == nil || $0.backend == backend }
         let attempts = try database.open().attempts(backend: backend)
         return DriftReport(attempts: attempts, registrations: registrations, policy: DriftPolicy(minRuns: minRuns))
     }

@@ -18,6 +18,8 @@ struct PlanSelectionOptions: ParsableArguments {
     @Option(help: "A source tree (sglang's test/ or a repository root) or a registry CSV. Default: the bundled sglang registry.")
     var registry: String?
 
+    @OptionGroup var rules: RegistryRulesOptions
+
     @Option(help: "Only this backend (cpu, cuda, amd, npu, xpu, musa, mlx).")
     var backend: String?
 
@@ -29,7 +31,7 @@ struct PlanSelectionOptions: ParsableArguments {
 
     /// Loads the registry: a folder is scanned, a file read as CSV.
     func loadRegistrations() throws -> [Registration] {
-        try PlanRegistry.load(registry)
+        try PlanRegistry.load(registry, rules: rules)
     }
 
     /// The suites with registrations that match the filters, sorted.
@@ -74,8 +76,12 @@ struct PlanAlgorithmOptions: ParsableArguments {
 enum PlanRegistry {
     static let bundledRegistry = "Scenarios/ci/sglang-registry.csv"
 
-    static func load(_ path: String?) throws -> [Registration] {
+    /// The registrations of `path`: a folder scanned by `rules` (`nil`: a command without
+    /// `--rules`, which reads the tree by `auto`), a file read as CSV, or (for `nil`) the bundled
+    /// registry; `--rules` with anything but a folder is an error.
+    static func load(_ path: String?, rules: RegistryRulesOptions?) throws -> [Registration] {
         guard let path else {
+            try rules?.requireTree(nil)
             return try RegistryCSV.read(path: BundledData.url(bundledRegistry).path)
         }
         var isDirectory: ObjCBool = false
@@ -83,10 +89,11 @@ enum PlanRegistry {
             throw InputError("no such file or folder", file: path)
         }
         if isDirectory.boolValue {
-            let scan = try RegistryScanner.scan(directory: path)
+            let scan = try RegistryRulesOptions.scan(path, choice: rules?.choice() ?? .auto)
             guard scan.problems.isEmpty else { throw RegistryProblemsError(problems: scan.problems) }
             return scan.registrations
         }
+        try rules?.requireTree(path)
         return try RegistryCSV.read(path: path)
     }
 

@@ -31,21 +31,28 @@ struct RegistryScanCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var output: String?
 
+    @OptionGroup var rules: RegistryRulesOptions
+
     func run() throws {
-        let scan = try RegistryScanner.scan(directory: directory)
+        let scan = try RegistryRulesOptions.scan(directory, choice: rules.choice())
         guard scan.problems.isEmpty else { throw RegistryProblemsError(problems: scan.problems) }
         let text: String
         switch format {
         case .csv:
+            // The CSV stays the shared format, byte for byte: the rules are said on stderr.
             text = RegistryCSV.render(scan.registrations)
+            if !scan.rules.isFallback {
+                FileHandle.standardError.write(Data("note: \(directory): registry \(scan.rules.description)\n".utf8))
+            }
         case .json:
-            text = try JSONOutput.string(RegistryJSON(registrations: scan.registrations.map(RegistryJSON.Entry.init))) + "\n"
+            text = try JSONOutput.string(RegistryJSON(registrations: scan.registrations.map(RegistryJSON.Entry.init),
+                                                      rules: RegistryJSON.Rules(scan.rules))) + "\n"
         }
         try CommandOutput([("--output", output)]).write(text, to: output ?? "-")
     }
 }
 
-/// `{"registrations":[{"file","backend","suite","estTime","nightly","disabled"}]}`.
+/// `{"registrations":[{"file","backend","suite","estTime","nightly","disabled",…}],"rules":{…}}`.
 struct RegistryJSON: Encodable {
     struct Entry: Encodable {
         var file: String
@@ -83,5 +90,37 @@ struct RegistryJSON: Encodable {
         enum CodingKeys: String, CodingKey { case file, backend, suite, estTime, nightly, disabled, stage, runnerConfig }
     }
 
+    /// The collector rules the tree was read by: `{"name","from","to","approximate","source","reason"}`.
+    struct Rules: Encodable {
+        var name: String
+        var from: String
+        var to: String?
+        var approximate: Bool
+        var source: String
+        var reason: String
+
+        init(_ resolution: RegistryRulesResolution) {
+            name = resolution.rules.name
+            from = resolution.rules.from.description
+            to = resolution.rules.to?.description
+            approximate = resolution.rules.boundaryIsApproximate
+            source = resolution.rules.source
+            reason = resolution.reason
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+            try container.encode(approximate, forKey: .approximate)
+            try container.encode(source, forKey: .source)
+            try container.encode(reason, forKey: .reason)
+        }
+
+        enum CodingKeys: String, CodingKey { case name, from, to, approximate, source, reason }
+    }
+
     var registrations: [Entry]
+    var rules: Rules
 }

@@ -26,6 +26,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The source tree: sglang's test/ or a repository root.")
     var registry: String
 
+    @OptionGroup var rules: RegistryRulesOptions
+
     @Option(help: "Backend (cpu, cuda, amd, npu, xpu, musa, mlx).")
     var backend: String
 
@@ -125,7 +127,7 @@ struct RunCommand: ParsableCommand {
         if let summaryJson { try Self.checkOutput(summaryJson) }
         let logFolder = try logDir.map { path throws(InputError) in try Self.checkLogFolder(path) }
         let key = SuiteKey(backend: backend, suite: suite, nightly: nightly)
-        let (registrations, fallbacks) = try estimates.apply(to: PlanRegistry.load(registry), database: database)
+        let (registrations, fallbacks) = try estimates.apply(to: PlanRegistry.load(registry, rules: rules), database: database)
         let of = self.of ?? 1
         let plan = SuitePlanner.plan(registrations, key: key, partitions: of, algorithm: algorithm.algorithm,
                                      options: algorithm.partitionOptions)

@@ -72,6 +72,8 @@ struct SuitesListCommand: ParsableCommand {
     @Option(name: .long, help: "Registry CSV or sglang tree (default: the bundled registry).")
     var registry: String?
 
+    @OptionGroup var rules: RegistryRulesOptions
+
     @Option(name: .long, help: "Suites file (default: the bundled one, for the bundled registry only).")
     var suites: String?
 
@@ -95,7 +97,7 @@ struct SuitesListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registrations = try PlanRegistry.load(registry)
+        let registrations = try PlanRegistry.load(registry, rules: rules)
         let config = try PlanRegistry.suitesConfig(suites, registry: registry)
         var rows: [Row] = []
         for key in Set(registrations.map(SuiteKey.init)).sorted() {

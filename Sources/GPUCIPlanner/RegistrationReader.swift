@@ -17,6 +17,9 @@ public enum RegistrationReader {
         public var registrations: [Registration]
         /// Malformed calls and syntax errors, each with the file and line.
         public var problems: [InputError]
+        /// The file's `if __name__ == "__main__":` blocks (``PythonMainBlock/Finding/missing``
+        /// when the file does not parse).
+        public var mainBlock: PythonMainBlock.Finding = .missing
     }
 
     /// Reads registrations from UTF-8 source bytes; `file` names the file in records and errors.
@@ -27,7 +30,7 @@ public enum RegistrationReader {
         } catch {
             return FileResult(registrations: [], problems: [error.inputError(file: file, prefix: parseFailure)])
         }
-        var result = FileResult(registrations: [], problems: [])
+        var result = FileResult(registrations: [], problems: [], mainBlock: PythonMainBlock.find(in: module, source: source))
         for statement in module.statements where statement.isSimple {
             let tokens = statement.tokens
             // Parentheses around the whole statement make no AST node: `(register_cuda_ci(…))` is

@@ -16,6 +16,8 @@ public struct PythonDefinition: Sendable, Hashable {
     public var line: Int
     /// Decorator expressions, top to bottom as written.
     public var decorators: [PythonExpression]
+    /// Each decorator line's tokens after its `@`, top to bottom (empty when not recorded).
+    public var decoratorTokens: [[PythonToken]]
     /// A class header's arguments: bases and keywords such as `metaclass=` (empty for functions).
     public var arguments: [PythonArgument]
     /// The body's statements, inline or indented.
@@ -23,11 +25,12 @@ public struct PythonDefinition: Sendable, Hashable {
 
     /// Creates a definition.
     public init(kind: Kind, name: String, line: Int, decorators: [PythonExpression],
-                arguments: [PythonArgument], body: [PythonStatement]) {
+                arguments: [PythonArgument], body: [PythonStatement], decoratorTokens: [[PythonToken]] = []) {
         self.kind = kind
         self.name = name
         self.line = line
         self.decorators = decorators
+        self.decoratorTokens = decoratorTokens
         self.arguments = arguments
         self.body = body
     }

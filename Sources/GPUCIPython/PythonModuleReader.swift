@@ -45,6 +45,7 @@ public enum PythonModuleReader {
                               tolerant: Bool) throws(PythonSyntaxProblem) -> [PythonStatement] {
         var statements: [PythonStatement] = []
         var decorators: [PythonExpression] = []
+        var decoratorTokens: [[PythonToken]] = []
         var decoratorLine = 0
         while index < lines.count, lines[index].indent >= indent {
             let line = lines[index]
@@ -57,18 +58,22 @@ public enum PythonModuleReader {
             if tokens[0].isOp("@") {
                 var parser = PythonExpressionParser(tokens, from: 1)
                 decorators.append(try parser.parseExpression())
+                decoratorTokens.append(Array(tokens.dropFirst()))
                 if decorators.count == 1 { decoratorLine = line.line }
                 continue
             }
-            if let definition = try definition(tokens, decorators: decorators, lines, &index, indent: indent, tolerant: tolerant) {
+            if let definition = try definition(tokens, decorators: decorators, decoratorTokens: decoratorTokens, lines, &index,
+                                               indent: indent, tolerant: tolerant) {
                 statements.append(definition)
                 decorators = []
+                decoratorTokens = []
                 continue
             }
             guard decorators.isEmpty || tolerant else {
                 throw PythonSyntaxProblem(line: decoratorLine, message: "invalid syntax: a decorator must be followed by a class or function definition")
             }
             decorators = []
+            decoratorTokens = []
             if let keyword = compoundKeyword(tokens) {
                 let (header, body) = try suite(tokens, lines, &index, indent: indent, tolerant: tolerant)
                 statements.append(PythonStatement(kind: .compound(keyword: keyword, body: body), tokens: header, line: line.line))
@@ -83,7 +88,8 @@ public enum PythonModuleReader {
     }
 
     /// A `class`/`def` statement, or `nil` when the line is none.
-    private static func definition(_ tokens: [PythonToken], decorators: [PythonExpression], _ lines: [PythonLogicalLine],
+    private static func definition(_ tokens: [PythonToken], decorators: [PythonExpression], decoratorTokens: [[PythonToken]],
+                                   _ lines: [PythonLogicalLine],
                                    _ index: inout Int, indent: Int, tolerant: Bool) throws(PythonSyntaxProblem) -> PythonStatement? {
         let offset = tokens[0].name == "async" && tokens.count > 1 && tokens[1].name == "def" ? 1 : 0
         guard let keyword = tokens[offset].name, keyword == "class" || keyword == "def" else { return nil }
@@ -97,7 +103,8 @@ public enum PythonModuleReader {
         }
         let (header, body) = try suite(tokens, lines, &index, indent: indent, tolerant: tolerant)
         let definition = PythonDefinition(kind: keyword == "class" ? .classDef : .function, name: name, line: tokens[0].line,
-                                          decorators: decorators, arguments: arguments, body: body)
+                                          decorators: decorators, arguments: arguments, body: body,
+                                          decoratorTokens: decoratorTokens)
         return PythonStatement(kind: .definition(definition), tokens: header, line: tokens[0].line)
     }
 

@@ -143,6 +143,10 @@ public struct PythonTokenizer {
         if Self.isIdentifierStart(byte) {
             while position < bytes.count, Self.isIdentifierContinue(bytes[position]) { position += 1 }
             let name = String(decoding: bytes[start..<position], as: UTF8.self)
+            // A byte order mark is allowed only as the file's first character (skipped in init).
+            if name.unicodeScalars.contains("\u{FEFF}") {
+                throw PythonSyntaxProblem(line: startLine, message: "invalid non-printable character U+FEFF")
+            }
             if position < bytes.count, Self.isQuote(bytes[position]), let prefix = StringPrefix(name) {
                 let value = try readString(prefix: prefix)
                 return token(.string(value))

@@ -114,13 +114,13 @@ struct PlanCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let registered = folder.appendingPathComponent("test/registered/a")
         try FileManager.default.createDirectory(at: registered, withIntermediateDirectories: true)
-        try "register_cuda_ci(10, 'stage-a-test-1')\nregister_amd_ci(20.5, 't', disabled='TP=2; flaky')\n"
+        try "register_cuda_ci(10, 'stage-a-test-1')\nregister_amd_ci(20.5, 't', disabled='TP=2; flaky')\nif __name__ == '__main__':\n    main()\n"
             .write(to: registered.appendingPathComponent("test_x.py"), atomically: true, encoding: .utf8)
         let csv = try PlanCLI.run(["registry", "scan", folder.path])
         #expect(csv.stdout == "file,backend,suite,est_time,extra\r\ntest/registered/a/test_x.py,cuda,stage-a-test-1,10,\r\ntest/registered/a/test_x.py,amd,t,20.5,\"disabled=\"\"TP=2; flaky\"\"\"\r\n")
         let json = try PlanCLI.run(["registry", "scan", folder.appendingPathComponent("test").path, "--format", "json"])
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: [[String: Any]]])
-        let entries = try #require(document["registrations"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let entries = try #require(document["registrations"] as? [[String: Any]])
         #expect(entries.count == 2)
         #expect(entries[0]["disabled"] is NSNull)
         #expect(entries[1]["disabled"] as? String == "TP=2; flaky")

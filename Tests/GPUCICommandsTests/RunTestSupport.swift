@@ -24,11 +24,13 @@ struct HistoryRunTree {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("test/registered"), withIntermediateDirectories: true)
     }
 
-    /// Writes `test/registered/<name>` registering `est_time` for `suite`, followed by `body`.
+    /// Writes `test/registered/<name>` registering `est_time` for `suite`, followed by `body`
+    /// and a main block that prints nothing (the newest collector rules require one that calls).
     /// The registration function is defined locally so the file runs without sglang installed.
     @discardableResult
     func add(_ name: String, estTime: String, suite: String = "unit", body: String) throws -> URL {
         let text = "def register_cpu_ci(**kwargs):\n    pass\n\n\nregister_cpu_ci(est_time=\(estTime), suite=\"\(suite)\")\n\n" + body
+            + "\n\nif __name__ == \"__main__\":\n    print(end=\"\")\n"
         let url = root.appendingPathComponent("test/registered/\(name)")
         try Data(text.utf8).write(to: url)
         return url
