@@ -21,8 +21,8 @@ struct ScenarioImportCommand: ParsableCommand {
         discussion: "Example: gpuci scenario import e2e_test/router e2e_test/embeddings --topology a10-4 > Scenarios/gateway-e2e.yaml"
     )
 
-    @Argument(help: "Test directories or files, in the order pytest would get them.")
-    var paths: [String]
+    @Argument(help: "Test directories or files, in the order pytest would get them (none: the current folder, or its pytest configuration's testpaths, as pytest without arguments).")
+    var paths: [String] = []
 
     @Option(name: .long, help: "The topology the scenario names.")
     var topology: String = "a10-4"
@@ -35,6 +35,18 @@ struct ScenarioImportCommand: ParsableCommand {
 
     func run() throws {
         guard testSeconds >= 0 else { throw ValidationError("--test-seconds must be ≥ 0") }
+        var paths = self.paths
+        if paths.isEmpty {
+            let folder = FileManager.default.currentDirectoryPath
+            let config = try PytestConfig.read(folder: folder)
+            if let config, !config.unapplied.isEmpty {
+                FileHandle.standardError.write(Data("note: \(config.file) sets \(config.unapplied.joined(separator: ", ")); the importer collects pytest's defaults (test_*.py, Test*, test*)\n".utf8))
+            }
+            paths = config.map { $0.testpaths.map { folder + "/" + $0 } }.flatMap { $0.isEmpty ? nil : $0 } ?? [folder]
+            if let config, !config.testpaths.isEmpty {
+                FileHandle.standardError.write(Data("note: collecting \(config.file)'s testpaths: \(config.testpaths.joined(separator: " "))\n".utf8))
+            }
+        }
         let collection = try PytestCollector.session(paths: paths)
         for note in collection.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         var scenario = Scenario(name: name ?? paths.last.map { String($0.split(separator: "/").last ?? "") } ?? "imported",
