@@ -52,3 +52,15 @@ struct SessionReordererTests {
         #expect(SessionReorderer.units(scenario).count == 3)
     }
 }
+
+/// The log comes out of the engine in (time, seq) order, unsorted afterwards.
+struct SessionLogOrderTests {
+    @Test(arguments: ["gateway-e2e.yaml", "gateway-benchmarks.yaml", "stress-pd-heavy.yaml", "stress-300-tests-24-models.yaml"])
+    func theLogIsInTimeOrder(name: String) throws {
+        let (scenario, topology) = try SessionReordererTests.load(name)
+        for eviction in [EvictionPolicy.mru, .belady] {
+            let events = try SessionSimulator.run(scenario, topology: topology, catalog: ModelCatalog.bundled(), eviction: eviction).events
+            #expect(zip(events, events.dropFirst()).allSatisfy { $0.time < $1.time || ($0.time == $1.time && $0.seq < $1.seq) })
+        }
+    }
+}
