@@ -21,7 +21,7 @@ struct PoolCommand: ParsableCommand {
     @Option(name: .long, help: "A topology (shipped name, .yaml/.xml path or inline spec such as 4x80GB); replaces the trace's gpus header.")
     var topology: String?
 
-    @Option(name: .long, help: "Eviction policy: mru (the reference), lru or belady.")
+    @Option(name: .long, help: "Eviction policy: mru (the reference), lru, belady, or slots[:N] (smg's N-slot worker cache, N = 1 by default).")
     var eviction: EvictionPolicy = .mru
 
     @Option(name: .long, help: "GPU placement: reference or topology.")

@@ -25,7 +25,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Topology reference(s), comma-separated (default: the scenario's).")
     var topology: String?
 
-    @Option(name: .long, help: "Eviction policy or policies: mru (reference), lru, belady.")
+    @Option(name: .long, help: "Eviction policy or policies: mru (reference), lru, belady, slots[:N] (smg's slot pool, N = 1 by default).")
     var eviction: String = "mru"
 
     @Option(name: .long, help: "Allocation policy or policies: ordered (reference), ffd, topology.")
@@ -61,7 +61,7 @@ struct SimulateCommand: ParsableCommand {
         let topologies = topology.map(SimulateRun.list) ?? [parsed.topology]
         let evictions = try SimulateRun.list(eviction).map { name throws(InputError) -> EvictionPolicy in
             guard let policy = EvictionPolicy(rawValue: name) else {
-                throw InputError("unknown eviction policy '\(name)' (expected mru, lru or belady)")
+                throw InputError("unknown eviction policy '\(name)' (expected mru, lru, belady, slots or slots:N with N ≥ 1)")
             }
             return policy
         }

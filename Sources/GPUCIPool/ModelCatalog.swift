@@ -49,6 +49,9 @@ public struct ModelCatalog: Sendable, Hashable {
         indexByID[id].map { models[$0] }
     }
 
+    /// The position of `id` in ``models``, if any.
+    func position(of id: String) -> Int? { indexByID[id] }
+
     /// The cloud backend with `id`, if any.
     public func cloudModel(_ id: String) -> CloudModel? {
         cloudModels.first { $0.id == id }

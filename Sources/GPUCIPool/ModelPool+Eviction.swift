@@ -1,100 +1,241 @@
 extension ModelPool {
-    /// Workers a particular eviction must not stop (in-use workers are never stopped anyway).
-    enum EvictionExclusion {
-        /// Every idle worker is a candidate (`launchWorkers`).
-        case none
-        /// Spare the regular workers of this model, any mode (`get`).
-        case regularWorkers(ofModel: String)
+    // MARK: Handle API
+
+    /// The handle of the catalog model `id`.
+    public func model(_ id: String) -> ModelHandle? {
+        catalog.position(of: id).map { ModelHandle(index: Int32($0)) }
     }
 
-    /// Idle instances (refCount 0) that `isCandidate` accepts, in the order ``eviction`` stops them.
+    /// The key of `worker` (built once, when the pool first saw the identity).
+    public func key(of worker: WorkerHandle) -> String { table.keys[Int(worker.index)] }
+
+    /// Whether `worker` is running.
+    public func isRunning(_ worker: WorkerHandle) -> Bool { records[Int(worker.index)].live }
+
+    /// ``get(model:mode:now:)`` over handles: the regular worker `<model>:<mode>`, whether it was
+    /// launched by this call, and the workers evicted appended to `evicted`. With `evicted` reused
+    /// (emptied, capacity kept) it allocates nothing once the pool has seen every identity.
+    ///
+    /// - Throws: as ``get(model:mode:now:)``.
+    /// - Complexity: MRU and LRU: O(1) plus the idle workers passed over (this model's regular
+    ///   workers) and stopped; Belady: O(log n) per idle worker looked at.
+    public mutating func get(_ model: ModelHandle, mode: ConnectionMode, now: Double,
+                             evicted: inout [WorkerHandle]) throws(PoolError) -> (worker: WorkerHandle, launched: Bool) {
+        let position = Int(model.index)
+        var handle = table.regular(model: model.index, mode: mode)
+        if handle < 0 { handle = intern(WorkerIdentity(model: catalog.models[position].id, mode: mode), model: model.index) }
+        if isSlotCache { return try slotCacheGet(handle, model: position, now: now, evicted: &evicted) }
+        let index = Int(handle)
+        if records[index].live {
+            records[index].lastUsed = now
+            records[index].lastUseOrder = nextEvent()
+            if records[index].refCount == 0 { noteIdle(handle) }
+            return (WorkerHandle(index: handle), false)
+        }
+        let tp = modelTP[position]
+        let start = evicted.count
+        evict(toFree: tp, sparingRegularOf: model.index, into: &evicted)
+        let free = availableGPUCount
+        guard free >= tp else {
+            throw PoolError(.notEnoughGPUs,
+                            "cannot launch \(table.keys[index]): need \(tp) GPUs, only \(free) available after eviction",
+                            evicted: keys(evicted[start...]))
+        }
+        guard let slot = allocateSlot(for: handle, model: position) else {
+            let spec = catalog.models[position]
+            throw PoolError(.slotAllocationFailed,
+                            "failed to allocate a GPU slot for \(table.keys[index]) (\(Self.gb(spec.memoryGB)) GB, tp \(spec.tp)) after eviction",
+                            evicted: keys(evicted[start...]))
+        }
+        launch(handle, slot: slot, now: now)
+        return (WorkerHandle(index: handle), true)
+    }
+
+    // MARK: Order
+
+    /// Idle instances (refCount 0) that `isCandidate` accepts, in the order ``eviction`` stops them
+    /// (under ``EvictionPolicy/slots(_:)``: least recently used first; the slot cache stops whole slots).
+    ///
+    /// This is the reference order computed by a sort; evictions take it from the idle list or heap.
     ///
     /// - Complexity: O(n log n) for n instances.
     public func evictionOrder(where isCandidate: (ModelInstance) -> Bool = { _ in true }) -> [ModelInstance] {
-        let entries = store.entries
-        let indices = entries.indices.filter { entries[$0].refCount == 0 && isCandidate(entries[$0]) }
-        let order = comesFirst(entries, nextUse: nextUseByIndex(entries, indices))
-        return indices.sorted(by: order).map { entries[$0] }
-    }
-
-    /// Stops idle candidates in ``evictionOrder(where:)`` order until `required` GPUs are free (by
-    /// count) or none is left, as the reference does; returns their keys. Nothing happens when
-    /// enough are free already.
-    ///
-    /// - Complexity: O(n + k log n) for n instances and k evicted.
-    mutating func evict(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
-        let keys = eviction == .belady ? victims(toFree: required, excluding: exclusion)
-                                       : indexedVictims(toFree: required, excluding: exclusion)
-        for key in keys { remove(key) }
-        return keys
-    }
-
-    /// ``victims(toFree:excluding:)`` for MRU and LRU, from the idle index: the same keys in the
-    /// same order, in O(k log n) for the k entries looked at.
-    private mutating func indexedVictims(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
-        var free = availableGPUCount
-        guard free < required else { return [] }
-        var victims: [String] = []
-        var chosen: Set<String> = []
-        var spared: [IdleIndex.Entry] = []
-        while free < required, let entry = idle.popFirst(mostRecent: eviction == .mru, store: store) {
-            guard let instance = store[entry.key], !chosen.contains(entry.key) else { continue }
-            if case let .regularWorkers(model) = exclusion, instance.identity.type == .regular, instance.identity.model == model {
-                spared.append(entry)
-                continue
+        let candidates = live.filter { records[Int($0)].refCount == 0 }.map { ($0, instance(of: $0)) }.filter { isCandidate($0.1) }
+        let sorted = candidates.sorted { a, b in
+            let x = records[Int(a.0)], y = records[Int(b.0)]
+            switch eviction {
+            case .mru: return x.isMoreRecent(than: y)
+            case .lru, .slots: return y.isMoreRecent(than: x)
+            case .belady: return Self.beladyFirst(x, y)
             }
-            chosen.insert(entry.key)
-            victims.append(entry.key)
-            free += instance.slot?.gpuIDs.count ?? 0
         }
-        idle.restore(spared)
-        return victims
+        return sorted.map(\.1)
     }
 
-    /// The keys ``evict(toFree:excluding:)`` stops. Kept apart so that no copy of the entries is
-    /// alive while they are removed (which would copy the whole array).
-    private func victims(toFree required: Int, excluding exclusion: EvictionExclusion) -> [String] {
+    @inline(__always)
+    static func beladyFirst(_ x: WorkerRecord, _ y: WorkerRecord) -> Bool {
+        x.nextUse != y.nextUse ? x.nextUse > y.nextUse : x.isMoreRecent(than: y)
+    }
+
+    // MARK: Eviction
+
+    /// Stops idle workers in ``evictionOrder(where:)`` order until `required` GPUs are free (by
+    /// count) or none is left, as the reference does, sparing the regular workers of catalog
+    /// position `model` (-1: spare none); appends their handles to `victims`. Nothing happens when
+    /// enough are free already.
+    mutating func evict(toFree required: Int, sparingRegularOf model: Int32, into victims: inout [WorkerHandle]) {
         var free = availableGPUCount
-        guard free < required else { return [] }
-        let entries = store.entries
-        var indices: [Int] = []
-        indices.reserveCapacity(entries.count)
-        for index in entries.indices where entries[index].refCount == 0 {
-            if case let .regularWorkers(model) = exclusion, entries[index].identity.type == .regular,
-               entries[index].identity.model == model { continue }
-            indices.append(index)
-        }
-        var heap = IndexHeap(indices, comesFirst: comesFirst(entries, nextUse: nextUseByIndex(entries, indices)))
-        var victims: [String] = []
-        while free < required, let index = heap.popFirst() {
-            victims.append(entries[index].key)
-            free += entries[index].slot?.gpuIDs.count ?? 0
-        }
-        return victims
-    }
-
-    /// For Belady, each candidate's next use (never = `Int.max`), by entry index; else nil.
-    private func nextUseByIndex(_ entries: [ModelInstance], _ indices: [Int]) -> [Int]? {
-        guard eviction == .belady else { return nil }
-        var table = Array(repeating: Int.max, count: entries.count)
-        for index in indices { table[index] = nextUse[entries[index].key] ?? Int.max }
-        return table
-    }
-
-    /// The policy's order on entry indices. `lastUseOrder` is unique, so the order is total.
-    private func comesFirst(_ entries: [ModelInstance], nextUse: [Int]?) -> (Int, Int) -> Bool {
-        let moreRecent: (Int, Int) -> Bool = { a, b in
-            let x = entries[a].lastUsed, y = entries[b].lastUsed
-            return x != y ? x > y : entries[a].lastUseOrder > entries[b].lastUseOrder
-        }
+        guard free < required else { return }
         switch eviction {
-        case .mru:
-            return moreRecent
-        case .lru:
-            return { a, b in moreRecent(b, a) }
+        case .mru, .lru, .slots:
+            let mostRecent = eviction == .mru
+            var handle = mostRecent ? newestIdle : oldestIdle
+            while free < required, handle >= 0 {
+                let record = records[Int(handle)]
+                let next = mostRecent ? record.older : record.newer
+                if !(record.isRegular && record.model == model) {
+                    free += record.width
+                    victims.append(WorkerHandle(index: handle))
+                    stop(handle)
+                }
+                handle = next
+            }
         case .belady:
-            let next = nextUse ?? []
-            return { a, b in next[a] != next[b] ? next[a] > next[b] : moreRecent(a, b) }
+            var spared = sparedScratch
+            sparedScratch = []
+            spared.removeAll(keepingCapacity: true)
+            while free < required, let top = heap.first {
+                let record = records[Int(top)]
+                heapRemove(at: 0)
+                if record.isRegular && record.model == model {
+                    spared.append(top)
+                    continue
+                }
+                free += record.width
+                victims.append(WorkerHandle(index: top))
+                stop(top)
+            }
+            for handle in spared { heapInsert(handle) }
+            sparedScratch = spared
+        }
+    }
+
+    // MARK: Idle index
+
+    /// Records that an idle worker has a new last use (launch, a hit while idle, the release that
+    /// ends its last use): MRU, LRU and the slot cache keep idle workers in a list ordered by last
+    /// use, Belady in a heap on next use.
+    ///
+    /// - Complexity: list: O(1) when this is the newest use (launch, hit), else O(d) for the d idle
+    ///   workers used since; heap: O(log n).
+    @inline(__always)
+    mutating func noteIdle(_ handle: Int32) {
+        if eviction == .belady {
+            let position = records[Int(handle)].heapPosition
+            if position >= 0 {
+                siftUp(Int(position))
+                siftDown(Int(records[Int(handle)].heapPosition))
+            } else {
+                heapInsert(handle)
+            }
+            return
+        }
+        if records[Int(handle)].inIdleList { unlinkIdle(handle) }
+        let record = records[Int(handle)]
+        var older = newestIdle
+        while older >= 0, records[Int(older)].isMoreRecent(than: record) { older = records[Int(older)].older }
+        let newer = older >= 0 ? records[Int(older)].newer : oldestIdle
+        records[Int(handle)].older = older
+        records[Int(handle)].newer = newer
+        records[Int(handle)].inIdleList = true
+        if older >= 0 { records[Int(older)].newer = handle } else { oldestIdle = handle }
+        if newer >= 0 { records[Int(newer)].older = handle } else { newestIdle = handle }
+    }
+
+    /// Takes a worker out of the idle index (it is acquired or stopped).
+    @inline(__always)
+    mutating func forgetIdle(_ handle: Int32) {
+        if eviction == .belady {
+            let position = records[Int(handle)].heapPosition
+            if position >= 0 { heapRemove(at: Int(position)) }
+        } else if records[Int(handle)].inIdleList {
+            unlinkIdle(handle)
+        }
+    }
+
+    private mutating func unlinkIdle(_ handle: Int32) {
+        let record = records[Int(handle)]
+        if record.older >= 0 { records[Int(record.older)].newer = record.newer } else { oldestIdle = record.newer }
+        if record.newer >= 0 { records[Int(record.newer)].older = record.older } else { newestIdle = record.older }
+        records[Int(handle)].older = -1
+        records[Int(handle)].newer = -1
+        records[Int(handle)].inIdleList = false
+    }
+
+    // MARK: Belady heap
+
+    mutating func rebuildHeap() {
+        for handle in heap { records[Int(handle)].heapPosition = -1 }
+        heap.removeAll(keepingCapacity: true)
+        for handle in live where records[Int(handle)].refCount == 0 {
+            records[Int(handle)].heapPosition = Int32(heap.count)
+            heap.append(handle)
+        }
+        var parent = heap.count / 2 - 1
+        while parent >= 0 {
+            siftDown(parent)
+            parent -= 1
+        }
+    }
+
+    private mutating func heapInsert(_ handle: Int32) {
+        records[Int(handle)].heapPosition = Int32(heap.count)
+        heap.append(handle)
+        siftUp(heap.count - 1)
+    }
+
+    private mutating func heapRemove(at position: Int) {
+        let handle = heap[position]
+        records[Int(handle)].heapPosition = -1
+        let last = heap.removeLast()
+        guard position < heap.count else { return }
+        heap[position] = last
+        records[Int(last)].heapPosition = Int32(position)
+        siftUp(position)
+        siftDown(Int(records[Int(last)].heapPosition))
+    }
+
+    @inline(__always)
+    private func heapFirst(_ a: Int, _ b: Int) -> Bool {
+        Self.beladyFirst(records[Int(heap[a])], records[Int(heap[b])])
+    }
+
+    private mutating func swapHeap(_ a: Int, _ b: Int) {
+        heap.swapAt(a, b)
+        records[Int(heap[a])].heapPosition = Int32(a)
+        records[Int(heap[b])].heapPosition = Int32(b)
+    }
+
+    mutating func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heapFirst(child, parent) else { return }
+            swapHeap(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            var best = left
+            if left + 1 < heap.count, heapFirst(left + 1, left) { best = left + 1 }
+            guard heapFirst(best, parent) else { return }
+            swapHeap(best, parent)
+            parent = best
         }
     }
 }

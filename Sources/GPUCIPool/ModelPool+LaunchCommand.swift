@@ -9,7 +9,7 @@ extension ModelPool {
     ///
     /// Returns `[]` when no instance has `key`.
     public func launchCommand(for key: String) -> [String] {
-        guard let instance = store[key], let spec = catalog[instance.identity.model] else { return [] }
+        guard let instance = self.instance(key), let spec = catalog[instance.identity.model] else { return [] }
         var argv: [String] = []
         if let slot = instance.slot {
             argv += ["env", "CUDA_VISIBLE_DEVICES=\(slot.cudaVisibleDevices)"]

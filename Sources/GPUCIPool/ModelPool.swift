@@ -24,6 +24,13 @@ import GPUCITopology
 ///   released and the call fails (the reference launched it without a slot, on whatever GPU CUDA
 ///   picks, i.e. on GPUs other workers own).
 /// - Eviction ties in virtual time are broken by event order, as the reference's wall clock would.
+///
+/// Under ``EvictionPolicy/slots(_:)`` the pool follows smg's worker pool instead (see there).
+///
+/// Inside, identities and models are integer handles (``WorkerHandle``, ``ModelHandle``): each key
+/// string is built once, when its identity is first seen, and the handle API
+/// (``get(_:mode:now:evicted:)``) allocates nothing once the tables have grown. The String API is a
+/// layer over it that builds ``ModelInstance`` and ``PoolOutcome`` values.
 public struct ModelPool: Sendable {
     /// The models the pool can launch.
     public let catalog: ModelCatalog
@@ -42,11 +49,31 @@ public struct ModelPool: Sendable {
     /// Slot ports are numbered from here.
     public static let firstSlotPort = 30000
 
-    var allocator: GPUAllocator
+    var allocator: GPUAllocatorCore
     let rdma: RDMASelector
-    var store = InstanceStore()
-    var idle = IdleIndex()
-    var nextUse: [String: Int] = [:]
+    /// Per catalog position: tp, and the allocation request (its key set per launch).
+    let modelTP: [Int]
+    let modelRequests: [CoreRequest]
+    var table: WorkerTable
+    /// Per handle of ``table``.
+    var records: [WorkerRecord] = []
+    var rdmaDevices: [String?] = []
+    /// ``GPUSlot`` values built for the String API, per handle (nil until asked for).
+    var slotValues: [GPUSlot?] = []
+    /// Live handles, in no order.
+    var live: [Int32] = []
+    /// Idle list ends (MRU, LRU, slots): least and most recent.
+    var oldestIdle: Int32 = -1
+    var newestIdle: Int32 = -1
+    /// Belady: idle handles in a binary heap, furthest next use first.
+    var heap: [Int32] = []
+    /// Belady: next uses of keys not interned yet.
+    var pendingNextUse: [String: Int] = [:]
+    /// The slots policy's cache.
+    var cache: [CacheSlot] = []
+    /// Reused buffers of the String layer.
+    var evictedScratch: [WorkerHandle] = []
+    var sparedScratch: [Int32] = []
     var nextBootstrapPort = ModelPool.firstBootstrapPort
     var eventCount = 0
     /// GPUs held by instances; the pool releases whole slots only, so free = all − used.
@@ -65,16 +92,22 @@ public struct ModelPool: Sendable {
     /// with optional NICs and the NUMA node of each GPU id for RDMA device choice. `topology` (whose
     /// device indices are the GPU ids) is what ``PlacementPolicy/topology`` places by; without it
     /// that policy places as ``PlacementPolicy/reference``.
+    ///
+    /// - Precondition: a ``EvictionPolicy/slots(_:)`` count is at least 1.
     public init(gpus: [GPUInfo], nics: [NIC] = [], numaByGPU: [Int: Int] = [:], catalog: ModelCatalog,
                 placement: PlacementPolicy = .reference, eviction: EvictionPolicy = .mru, requireRDMA: Bool = false,
                 topology: Topology? = nil) {
+        if case let .slots(count) = eviction { precondition(count >= 1, "a slot cache needs at least one slot") }
         self.catalog = catalog
         self.gpus = gpus
         self.placement = placement
         self.eviction = eviction
         self.requireRDMA = requireRDMA
-        self.allocator = GPUAllocator(gpus: gpus, firstPort: Self.firstSlotPort, topology: topology, policy: placement)
+        self.allocator = GPUAllocatorCore(gpus: gpus, firstPort: Self.firstSlotPort, topology: topology, policy: placement)
         self.rdma = RDMASelector(nics: nics, numaByGPU: numaByGPU)
+        self.modelTP = catalog.models.map(\.tp)
+        self.modelRequests = catalog.models.map { CoreRequest(SlotRequest(key: "", memoryGB: $0.memoryGB, tp: $0.tp), key: KeyHandle(-1)) }
+        self.table = WorkerTable(modelCount: catalog.models.count)
     }
 
     // MARK: Queries
@@ -82,10 +115,15 @@ public struct ModelPool: Sendable {
     /// Every instance in dictionary insertion order (a re-launched key goes to the end).
     ///
     /// - Complexity: O(n log n) for n instances.
-    public var instances: [ModelInstance] { store.entries.sorted { $0.launchOrder < $1.launchOrder } }
+    public var instances: [ModelInstance] {
+        liveByLaunchOrder.map(instance(of:))
+    }
 
     /// The instance stored under `key`.
-    public func instance(_ key: String) -> ModelInstance? { store[key] }
+    public func instance(_ key: String) -> ModelInstance? {
+        guard let handle = table.handle(forKey: key), records[Int(handle)].live else { return nil }
+        return instance(of: handle)
+    }
 
     /// Free GPU ids in allocator list order.
     public var availableGPUs: [Int] { allocator.available }
@@ -96,7 +134,10 @@ public struct ModelPool: Sendable {
     /// The reference's `get_workers_by_type`: instances of `model` and `type`, any mode, dictionary order.
     /// Unlike the reference after #16672 it does not acquire them; call ``acquire(_:now:)``.
     public func workers(model: String, type: WorkerType) -> [ModelInstance] {
-        instances.filter { $0.identity.model == model && $0.identity.type == type }
+        guard let position = catalog.position(of: model) else { return [] }
+        return liveByLaunchOrder.filter { handle in
+            records[Int(handle)].model == Int32(position) && table.identities[Int(handle)].type == type
+        }.map(instance(of:))
     }
 
     /// Whether a PD worker launched now would get an RDMA device.
@@ -109,10 +150,17 @@ public struct ModelPool: Sendable {
     /// An identity is deferred when fewer GPUs are free than its model's tp, or when no slot fits
     /// (allocation in request order). Unknown models and keys already running are dropped; with
     /// ``requireRDMA`` and no active RDMA NIC, PD identities are refused. Nothing is evicted.
+    /// Under ``EvictionPolicy/slots(_:)`` nothing is pre-launched: every identity that would have
+    /// been launched is deferred (smg's pool starts empty and launches on first use).
     public mutating func startup(_ requirements: [WorkerIdentity], now: Double) -> PoolOutcome {
         var outcome = PoolOutcome()
         for identity in requirements {
-            guard let spec = catalog[identity.model], !store.contains(identity.key) else {
+            guard let position = catalog.position(of: identity.model) else {
+                outcome.dropped.append(identity)
+                continue
+            }
+            let handle = intern(identity, model: Int32(position))
+            if records[Int(handle)].live {
                 outcome.dropped.append(identity)
                 continue
             }
@@ -120,13 +168,13 @@ public struct ModelPool: Sendable {
                 outcome.refused.append(identity)
                 continue
             }
-            guard availableGPUCount >= spec.tp,
-                  let slot = allocator.allocate([request(identity, spec)], preserveOrder: true).first
-            else {
+            guard !isSlotCache, availableGPUCount >= modelTP[position],
+                  let slot = allocateSlot(for: handle, model: position) else {
                 outcome.deferred.append(identity)
                 continue
             }
-            outcome.launched.append(launch(identity, slot: slot, now: now))
+            launch(handle, slot: slot, now: now)
+            outcome.launched.append(builtInstance(handle))
         }
         return outcome
     }
@@ -137,39 +185,24 @@ public struct ModelPool: Sendable {
     ///
     /// A hit refreshes `lastUsed`. A miss evicts idle workers (sparing this model's regular workers
     /// of any mode) until the model's tp GPUs are free, then allocates a slot and launches. The
-    /// returned instance is not acquired.
+    /// returned instance is not acquired. (Under ``EvictionPolicy/slots(_:)``: see there.)
     ///
     /// - Throws: `PoolError` `.unknownModel` or `.notEnoughGPUs` (no side effect), or
     ///   `.slotAllocationFailed` (eviction counts GPUs only, so memory or the tp window can still not
     ///   fit; the workers evicted on the way stay evicted and are listed in the error).
     public mutating func get(model: String, mode: ConnectionMode, now: Double) throws(PoolError)
         -> (instance: ModelInstance, outcome: PoolOutcome) {
-        guard let spec = catalog[model] else {
+        guard let position = catalog.position(of: model) else {
             throw PoolError(.unknownModel, "unknown model '\(model)'")
         }
-        let identity = WorkerIdentity(model: model, mode: mode)
-        if store.contains(identity.key) {
-            let order = nextEvent()
-            store.update(identity.key) { $0.touch(now: now, order: order) }
-            if let hit = store[identity.key] {
-                if hit.refCount == 0 { noteIdle(hit) }
-                return (hit, PoolOutcome())
-            }
-        }
-        let evicted = evict(toFree: spec.tp, excluding: .regularWorkers(ofModel: model))
-        let free = availableGPUCount
-        guard free >= spec.tp else {
-            throw PoolError(.notEnoughGPUs,
-                            "cannot launch \(identity.key): need \(spec.tp) GPUs, only \(free) available after eviction",
-                            evicted: evicted)
-        }
-        guard let slot = allocator.allocate([request(identity, spec)], preserveOrder: false).first else {
-            throw PoolError(.slotAllocationFailed,
-                            "failed to allocate a GPU slot for \(identity.key) (\(Self.gb(spec.memoryGB)) GB, tp \(spec.tp)) after eviction",
-                            evicted: evicted)
-        }
-        let instance = launch(identity, slot: slot, now: now)
-        return (instance, PoolOutcome(launched: [instance], evicted: evicted))
+        var evicted = evictedScratch
+        evictedScratch = []
+        evicted.removeAll(keepingCapacity: true)
+        defer { evictedScratch = evicted }
+        let (worker, launched) = try get(ModelHandle(index: Int32(position)), mode: mode, now: now, evicted: &evicted)
+        let instance = builtInstance(worker.index)
+        guard launched else { return (instance, PoolOutcome()) }
+        return (instance, PoolOutcome(launched: [instance], evicted: keys(evicted)))
     }
 
     /// ``get(model:mode:now:)`` for a worker type: prefill and decode are refused before any side
@@ -189,48 +222,56 @@ public struct ModelPool: Sendable {
 
     /// Launches `identities` (regular, prefill, decode) together: evicts idle workers with no
     /// exclusions until Σ tp GPUs are free, then allocates in request order. Not acquired.
+    /// (Under ``EvictionPolicy/slots(_:)``: see there.)
     ///
     /// - Throws: `PoolError` before any side effect for an unknown model, a key already running or
     ///   listed twice, a PD worker when RDMA is required and missing, or `.notEnoughGPUs`; after
     ///   eviction for `.slotAllocationFailed` (no worker of the request is launched then; the
     ///   evicted ones are listed in the error).
     public mutating func launchWorkers(_ identities: [WorkerIdentity], now: Double) throws(PoolError) -> PoolOutcome {
-        var specs: [ModelSpec] = []
-        var keys: Set<String> = []
+        var handles: [Int32] = []
+        var positions: [Int] = []
+        var seen: Set<Int32> = []
         for identity in identities {
-            guard let spec = catalog[identity.model] else {
+            guard let position = catalog.position(of: identity.model) else {
                 throw PoolError(.unknownModel, "unknown model '\(identity.model)' in \(identity.key)")
             }
-            guard !store.contains(identity.key), keys.insert(identity.key).inserted else {
+            let handle = intern(identity, model: Int32(position))
+            guard !records[Int(handle)].live, seen.insert(handle).inserted else {
                 throw PoolError(.alreadyRunning, "\(identity.key) is already running or requested twice")
             }
             if identity.type != .regular, requireRDMA, !rdma.hasDevice {
                 throw PoolError(.rdmaRequired, "\(identity.key) needs an RDMA device and the topology has no RDMA NIC with an active port")
             }
-            specs.append(spec)
+            handles.append(handle)
+            positions.append(position)
         }
         guard !identities.isEmpty else { return PoolOutcome() }
-        let total = specs.reduce(0) { $0 + $1.tp }
-        let evicted = evict(toFree: total, excluding: .none)
+        let total = positions.reduce(0) { $0 + modelTP[$1] }
+        var evicted: [WorkerHandle] = []
+        let plan = isSlotCache ? evictForSlotLaunch(handles, toFree: total, into: &evicted) : nil
+        if plan == nil { evict(toFree: total, sparingRegularOf: -1, into: &evicted) }
         let free = availableGPUCount
         guard free >= total else {
             throw PoolError(.notEnoughGPUs,
                             "cannot launch \(identities.count) workers: need \(total) GPUs, only \(free) available after eviction",
-                            evicted: evicted)
+                            evicted: keys(evicted))
         }
-        let requests = zip(identities, specs).map { request($0, $1) }
-        let slots = allocator.allocate(requests, preserveOrder: true)
-        guard slots.count == identities.count else {
-            for slot in slots { allocator.release(slot) }
-            let missing = identities.filter { identity in !slots.contains { $0.assignedModel == identity.key } }
+        var slots: [SlotHandle?] = []
+        for (handle, position) in zip(handles, positions) { slots.append(allocateSlot(for: handle, model: position)) }
+        guard slots.allSatisfy({ $0 != nil }) else {
+            for case let slot? in slots { allocator.release(slot) }
+            let missing = zip(identities, slots).filter { $0.1 == nil }.map(\.0.key)
             throw PoolError(.slotAllocationFailed,
-                            "failed to allocate GPU slots for \(missing.map(\.key).joined(separator: ", ")) after eviction",
-                            evicted: evicted)
+                            "failed to allocate GPU slots for \(missing.joined(separator: ", ")) after eviction",
+                            evicted: keys(evicted))
         }
-        var outcome = PoolOutcome(evicted: evicted)
-        for (identity, slot) in zip(identities, slots) {
-            outcome.launched.append(launch(identity, slot: slot, now: now))
+        var outcome = PoolOutcome(evicted: keys(evicted))
+        for (handle, slot) in zip(handles, slots) {
+            launch(handle, slot: slot!, now: now)
+            outcome.launched.append(builtInstance(handle))
         }
+        if let plan { commitSlotLaunch(plan, handles) }
         return outcome
     }
 
@@ -240,81 +281,218 @@ public struct ModelPool: Sendable {
     ///
     /// - Throws: `.unknownKey`.
     public mutating func acquire(_ key: String, now: Double) throws(PoolError) {
-        guard store.contains(key) else { throw PoolError(.unknownKey, "no worker '\(key)' to acquire") }
-        let order = nextEvent()
-        store.update(key) { instance in
-            instance.refCount += 1
-            instance.touch(now: now, order: order)
+        guard let handle = table.handle(forKey: key), records[Int(handle)].live else {
+            throw PoolError(.unknownKey, "no worker '\(key)' to acquire")
         }
+        acquire(handle, now: now)
     }
 
-    /// Ends one use of `key`.
+    /// Ends one use of `key`. Under ``EvictionPolicy/slots(_:)`` an uncached worker (PD) is
+    /// stopped when its last use ends.
     ///
     /// - Throws: `.unknownKey`, or `.notAcquired` when nobody holds it (the reference only warned).
     public mutating func release(_ key: String) throws(PoolError) {
-        guard let instance = store[key] else { throw PoolError(.unknownKey, "no worker '\(key)' to release") }
-        guard instance.refCount > 0 else { throw PoolError(.notAcquired, "\(key) is not acquired") }
-        store.update(key) { $0.refCount -= 1 }
-        if instance.refCount == 1, let now = store[key] { noteIdle(now) }
+        guard let handle = table.handle(forKey: key), records[Int(handle)].live else {
+            throw PoolError(.unknownKey, "no worker '\(key)' to release")
+        }
+        guard records[Int(handle)].refCount > 0 else { throw PoolError(.notAcquired, "\(key) is not acquired") }
+        release(handle)
     }
 
     /// Records that `key` passed its health check; returns false for an unknown key.
     @discardableResult
     public mutating func markHealthy(_ key: String) -> Bool {
-        store.update(key) { $0.healthy = true }
+        guard let handle = table.handle(forKey: key), records[Int(handle)].live else { return false }
+        records[Int(handle)].healthy = true
+        return true
     }
 
     /// Stops `key` (it died or timed out) and frees its GPUs, in use or not; returns what was removed.
     @discardableResult
     public mutating func remove(_ key: String) -> ModelInstance? {
-        guard let instance = store.remove(key) else { return nil }
-        if let slot = instance.slot {
-            allocator.release(slot)
-            usedGPUCount -= slot.gpuIDs.count
-        }
+        guard let handle = table.handle(forKey: key), records[Int(handle)].live else { return nil }
+        let instance = instance(of: handle)
+        if isSlotCache { noteRemovedFromCache(handle) }
+        stop(handle)
         return instance
     }
 
     /// For ``EvictionPolicy/belady``: for each key, the index of the next test that needs it
     /// (absent = never again). Replaces the previous map.
+    ///
+    /// - Complexity: O(m + h) for m entries and h identities seen.
     public mutating func setNextUse(_ nextUse: [String: Int]) {
-        self.nextUse = nextUse
+        pendingNextUse = [:]
+        for index in records.indices { records[index].nextUse = .max }
+        for (key, line) in nextUse {
+            if let handle = table.handle(forKey: key) {
+                records[Int(handle)].nextUse = line
+            } else {
+                pendingNextUse[key] = line
+            }
+        }
+        if eviction == .belady { rebuildHeap() }
+    }
+
+    /// For ``EvictionPolicy/belady``: sets the next use of one key (`nil` = never again), leaving the
+    /// others as they are.
+    ///
+    /// - Complexity: O(log n) for n idle workers.
+    public mutating func setNextUse(_ key: String, _ line: Int?) {
+        guard let handle = table.handle(forKey: key) else {
+            pendingNextUse[key] = line
+            return
+        }
+        records[Int(handle)].nextUse = line ?? .max
+        let position = records[Int(handle)].heapPosition
+        if position >= 0 {
+            siftUp(Int(position))
+            siftDown(Int(records[Int(handle)].heapPosition))
+        }
     }
 
     // MARK: Internals
 
-    private func request(_ identity: WorkerIdentity, _ spec: ModelSpec) -> SlotRequest {
-        SlotRequest(key: identity.key, memoryGB: spec.memoryGB, tp: spec.tp)
+    var isSlotCache: Bool {
+        if case .slots = eviction { return true }
+        return false
     }
 
-    /// Records an idle worker's new last use in the eviction index (MRU and LRU only).
-    private mutating func noteIdle(_ instance: ModelInstance) {
-        guard eviction != .belady else { return }
-        idle.add(instance)
-        idle.compact(store: store)
+    var liveByLaunchOrder: [Int32] {
+        live.sorted { records[Int($0)].launchOrder < records[Int($1)].launchOrder }
+    }
+
+    /// The handle of `identity`, interned on first sight (records grown with it).
+    mutating func intern(_ identity: WorkerIdentity, model: Int32) -> Int32 {
+        let (handle, isNew) = table.intern(identity, model: model)
+        if isNew {
+            var record = WorkerRecord(model: model, isRegular: identity.type == .regular)
+            if !pendingNextUse.isEmpty, let line = pendingNextUse.removeValue(forKey: table.keys[Int(handle)]) {
+                record.nextUse = line
+            }
+            records.append(record)
+            rdmaDevices.append(nil)
+            slotValues.append(nil)
+        }
+        return handle
+    }
+
+    func keys(_ handles: some Sequence<WorkerHandle>) -> [String] {
+        handles.map { table.keys[Int($0.index)] }
+    }
+
+    /// Allocates a slot for `handle` (one request, key = its handle); nil when none fits.
+    mutating func allocateSlot(for handle: Int32, model position: Int) -> SlotHandle? {
+        guard !gpus.isEmpty else { return nil }
+        var request = modelRequests[position]
+        request.key = KeyHandle(handle)
+        return allocator.allocate(request)
     }
 
     /// The next pool-wide event number.
-    private mutating func nextEvent() -> Int {
+    @inline(__always)
+    mutating func nextEvent() -> Int {
         eventCount += 1
         return eventCount
     }
 
-    private mutating func launch(_ identity: WorkerIdentity, slot: GPUSlot, now: Double) -> ModelInstance {
-        var bootstrap: Int?
+    mutating func launch(_ handle: Int32, slot slotHandle: SlotHandle, now: Double) {
+        let index = Int(handle)
+        let identity = table.identities[index]
+        var bootstrap = -1
         if identity.type == .prefill {
             bootstrap = nextBootstrapPort
             nextBootstrapPort += 1
         }
-        let device = identity.type == .regular ? nil : rdma.device(firstGPU: slot.gpuIDs.first)
+        let width = allocator.width(of: slotHandle)
+        if identity.type != .regular {
+            rdmaDevices[index] = rdma.device(firstGPU: allocator.gpuIDs(of: slotHandle).first)
+        }
         let order = nextEvent()
-        let instance = ModelInstance(key: identity.key, identity: identity, slot: slot, port: slot.port,
-                                     bootstrapPort: bootstrap, rdmaDevice: device, launchedAt: now,
-                                     lastUsed: now, lastUseOrder: order, launchOrder: order)
-        store.insert(instance)
-        noteIdle(instance)
-        usedGPUCount += slot.gpuIDs.count
-        return instance
+        records[index].live = true
+        records[index].slot = slotHandle
+        records[index].width = width
+        records[index].port = allocator.port(of: slotHandle)
+        records[index].bootstrapPort = bootstrap
+        records[index].refCount = 0
+        records[index].healthy = false
+        records[index].launchedAt = now
+        records[index].lastUsed = now
+        records[index].lastUseOrder = order
+        records[index].launchOrder = order
+        records[index].livePosition = Int32(live.count)
+        slotValues[index] = nil
+        live.append(handle)
+        usedGPUCount += width
+        noteIdle(handle)
+    }
+
+    /// Stops a live worker: frees its slot and forgets it (eviction, removal, a slot teardown).
+    mutating func stop(_ handle: Int32) {
+        let index = Int(handle)
+        forgetIdle(handle)
+        let record = records[index]
+        if let slot = record.slot { allocator.release(slot) }
+        usedGPUCount -= record.width
+        let position = Int(record.livePosition)
+        let last = live.removeLast()
+        if last != handle {
+            live[position] = last
+            records[Int(last)].livePosition = Int32(position)
+        }
+        records[index].live = false
+        records[index].slot = nil
+        records[index].width = 0
+        records[index].livePosition = -1
+        records[index].cacheSlot = -1
+        rdmaDevices[index] = nil
+        slotValues[index] = nil
+    }
+
+    mutating func acquire(_ handle: Int32, now: Double) {
+        let index = Int(handle)
+        if records[index].refCount == 0 { forgetIdle(handle) }
+        records[index].refCount += 1
+        records[index].lastUsed = now
+        records[index].lastUseOrder = nextEvent()
+    }
+
+    mutating func release(_ handle: Int32) {
+        let index = Int(handle)
+        records[index].refCount -= 1
+        guard records[index].refCount == 0 else { return }
+        if isSlotCache, records[index].cacheSlot < 0 {
+            stop(handle)
+        } else {
+            noteIdle(handle)
+        }
+    }
+
+    /// The public value of a live worker.
+    func instance(of handle: Int32) -> ModelInstance {
+        let index = Int(handle)
+        let record = records[index]
+        return ModelInstance(key: table.keys[index], identity: table.identities[index],
+                             slot: slotValues[index] ?? slotValue(handle),
+                             port: record.slot != nil ? record.port : nil,
+                             bootstrapPort: record.bootstrapPort >= 0 ? record.bootstrapPort : nil,
+                             rdmaDevice: rdmaDevices[index], launchedAt: record.launchedAt, lastUsed: record.lastUsed,
+                             lastUseOrder: record.lastUseOrder, launchOrder: record.launchOrder,
+                             refCount: record.refCount, healthy: record.healthy)
+    }
+
+    /// ``instance(of:)``, keeping the slot value built for it.
+    mutating func builtInstance(_ handle: Int32) -> ModelInstance {
+        let index = Int(handle)
+        if slotValues[index] == nil { slotValues[index] = slotValue(handle) }
+        return instance(of: handle)
+    }
+
+    private func slotValue(_ handle: Int32) -> GPUSlot? {
+        let record = records[Int(handle)]
+        guard let slot = record.slot else { return nil }
+        return GPUSlot(gpuIDs: allocator.gpuIDs(of: slot), totalMemoryMiB: allocator.totalMemoryMiB(of: slot),
+                       assignedModel: table.keys[Int(handle)], port: record.port)
     }
 
     static func gb(_ value: Double?) -> String {

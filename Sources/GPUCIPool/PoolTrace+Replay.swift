@@ -13,11 +13,14 @@ extension PoolTrace {
     public func replay(topology: Topology? = nil, placement: PlacementPolicy = .reference, eviction: EvictionPolicy = .mru,
                        requireRDMA: Bool = false) throws(InputError) -> [PoolTraceResult] {
         var pool = try makePool(topology: topology, placement: placement, eviction: eviction, requireRDMA: requireRDMA)
-        let nextUse = eviction == .belady ? nextUseMaps() : []
+        let future = eviction == .belady ? NextUses(steps) : nil
+        if let future { pool.setNextUse(future.initial) }
         var results: [PoolTraceResult] = []
         results.reserveCapacity(steps.count)
         for (position, step) in steps.enumerated() {
-            if eviction == .belady { pool.setNextUse(nextUse[position]) }
+            if let future, position > 0 {
+                for (key, line) in future.changes(at: position) { pool.setNextUse(key, line) }
+            }
             results.append(Self.apply(step, to: &pool))
         }
         return results
@@ -70,14 +73,27 @@ extension PoolTrace {
         PoolTraceResult(instances: outcome.launched.map { .init(key: $0.key, gpus: $0.gpus) }, evicted: outcome.evicted)
     }
 
-    /// For each step, key → line of the next later step naming that key.
-    func nextUseMaps() -> [[String: Int]] {
-        var maps = Array(repeating: [String: Int](), count: steps.count)
-        var next: [String: Int] = [:]
-        for position in steps.indices.reversed() {
-            maps[position] = next
-            for key in steps[position].operation.keys { next[key] = steps[position].line }
+    /// The next-use map before each step as changes: the map before step 0, then for each later
+    /// step the keys it names with their next later line (only those change from one step to the next).
+    struct NextUses {
+        /// Key → line of the first step after step 0 naming it.
+        var initial: [String: Int] = [:]
+        /// Per step, its keys with the line of the next later step naming each (nil: none).
+        private var following: [[(key: String, line: Int?)]]
+
+        init(_ steps: [Step]) {
+            following = Array(repeating: [], count: steps.count)
+            var next: [String: Int] = [:]
+            for position in steps.indices.reversed() {
+                if position == 0 { initial = next }
+                for key in steps[position].operation.keys where !following[position].contains(where: { $0.key == key }) {
+                    following[position].append((key, next[key]))
+                }
+                for key in steps[position].operation.keys { next[key] = steps[position].line }
+            }
         }
-        return maps
+
+        /// The changes that turn the map before step `position - 1` into the map before `position`.
+        func changes(at position: Int) -> [(key: String, line: Int?)] { following[position] }
     }
 }

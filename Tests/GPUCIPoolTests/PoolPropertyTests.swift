@@ -39,6 +39,7 @@ import Testing
                 let now = Double(step)
                 let held = Set(pool.instances.filter { $0.refCount > 0 }.map(\.key))
                 var removedOnPurpose: String?
+                var released: String?
                 let keys = pool.instances.map(\.key)
                 var evicted: [String] = []
                 switch Int.random(in: 0..<10, using: &rng) {
@@ -70,7 +71,10 @@ import Testing
                 case 5, 6:
                     if let key = keys.randomElement(using: &rng) { try pool.acquire(key, now: now) }
                 case 7, 8:
-                    if let key = held.sorted().randomElement(using: &rng) { try pool.release(key) }
+                    if let key = held.sorted().randomElement(using: &rng) {
+                        try pool.release(key)
+                        released = key
+                    }
                 default:
                     if Bool.random(using: &rng), let key = keys.randomElement(using: &rng) {
                         removedOnPurpose = key
@@ -82,7 +86,9 @@ import Testing
                     }
                 }
                 #expect(Set(evicted).isDisjoint(with: held), "seed \(seed) step \(step): evicted an in-use worker")
-                for key in held where key != removedOnPurpose {
+                // The slot cache stops an uncached worker when its last use ends.
+                let stoppedOnRelease = policy == .slots(1) && released.map { pool.instance($0) == nil } == true
+                for key in held where key != removedOnPurpose && !(stoppedOnRelease && key == released) {
                     #expect(pool.instance(key) != nil, "seed \(seed) step \(step): in-use \(key) disappeared")
                 }
                 Self.checkConservation(pool, gpuCount: gpuCount, step: step)
@@ -94,7 +100,7 @@ import Testing
         }
     }
 
-    @Test(arguments: EvictionPolicy.allCases)
+    @Test(arguments: [EvictionPolicy.mru, .lru, .belady])
     func evictionTakesAPrefixOfTheOrderAndStopsAsSoonAsEnoughAreFree(policy: EvictionPolicy) throws {
         var checked = 0
         for seed in UInt64(1)...60 {

@@ -15,18 +15,49 @@ private func fullPool(gpus: Int, eviction: EvictionPolicy) -> (ModelPool, [Strin
 
 /// Round-robin `get` over one model more than there are GPUs, continuing on one pool across
 /// iterations. Under LRU every get misses and evicts one worker (the classic LRU worst case);
-/// under MRU one get per round misses.
+/// under MRU one get per round misses. Under Belady the pool is told, before each get, the next
+/// use of the key just used (round-robin: one round later), so every get misses and evicts the
+/// worker needed furthest ahead, as in a trace replay.
 private func roundRobin(_ benchmark: Benchmark, gpus: Int, eviction: EvictionPolicy) {
     var (pool, models) = fullPool(gpus: gpus, eviction: eviction)
+    let keys = models.map { WorkerIdentity(model: $0, mode: .http).key }
     var now = 1.0
     var next = gpus
+    if eviction == .belady {
+        pool.setNextUse(Dictionary(uniqueKeysWithValues: keys.indices.map { (keys[$0], $0) }))
+    }
     benchmark.startMeasurement()
     for _ in benchmark.scaledIterations {
+        if eviction == .belady { pool.setNextUse(keys[next], Int(now) + models.count) }
         let result = try? pool.get(model: models[next], mode: .http, now: now)
         blackHole(result)
         next = (next + 1) % models.count
         now += 1
     }
+    // Stop before the pool is freed: its deinit (O(n)) is not part of a get.
+    benchmark.stopMeasurement()
+    blackHole(pool)
+}
+
+/// ``roundRobin(_:gpus:eviction:)`` through the handle API with a reused eviction buffer.
+private func roundRobinHandles(_ benchmark: Benchmark, gpus: Int, eviction: EvictionPolicy) {
+    var (pool, models) = fullPool(gpus: gpus, eviction: eviction)
+    let handles = models.map { pool.model($0)! }
+    var evicted: [WorkerHandle] = []
+    evicted.reserveCapacity(8)
+    var now = 1.0
+    var next = gpus
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+        evicted.removeAll(keepingCapacity: true)
+        let result = try? pool.get(handles[next], mode: .http, now: now, evicted: &evicted)
+        blackHole(result)
+        next = (next + 1) % models.count
+        now += 1
+    }
+    // Stop before the pool is freed: its deinit (O(n)) is not part of a get.
+    benchmark.stopMeasurement()
+    blackHole(pool)
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -39,6 +70,15 @@ let benchmarks: @Sendable () -> Void = {
         }
         Benchmark("pool.getRoundRobin.mru.\(gpus)gpus", configuration: .init(scalingFactor: .kilo)) { benchmark in
             roundRobin(benchmark, gpus: gpus, eviction: .mru)
+        }
+        Benchmark("pool.getEvict.belady.\(gpus)gpus", configuration: .init(scalingFactor: .kilo)) { benchmark in
+            roundRobin(benchmark, gpus: gpus, eviction: .belady)
+        }
+        Benchmark("pool.handles.getEvict.lru.\(gpus)gpus", configuration: .init(scalingFactor: .kilo)) { benchmark in
+            roundRobinHandles(benchmark, gpus: gpus, eviction: .lru)
+        }
+        Benchmark("pool.handles.getRoundRobin.mru.\(gpus)gpus", configuration: .init(scalingFactor: .kilo)) { benchmark in
+            roundRobinHandles(benchmark, gpus: gpus, eviction: .mru)
         }
     }
 
