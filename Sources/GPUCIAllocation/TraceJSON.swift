@@ -1,3 +1,4 @@
+import GPUCISupport
 /// Hand-written JSON for trace lines, so field order is fixed and output is byte-identical.
 enum TraceJSON {
     static func header(_ gpus: [GPUInfo]) -> String {
@@ -32,21 +33,5 @@ enum TraceJSON {
         return String(value)
     }
 
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ text: String) -> String { JSONOutput.quoted(text) }
 }

@@ -151,13 +151,8 @@ extension SimulateCommand {
                 table.append([candidate.name, SimulateRun.clock(s.wallSeconds), "\(s.launches)", "\(s.evictions)", SimulateRun.clock(s.workerWaitSeconds),
                               candidate.name == "given" ? "" : "\(s.launches - given.launches) launches, \(SimulateRun.clock(abs(s.wallSeconds - given.wallSeconds))) \(s.wallSeconds <= given.wallSeconds ? "shorter" : "longer")"])
             }
-            var widths = Array(repeating: 0, count: table[0].count)
-            for line in table { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
             var text = "\(scenario.name) on \(name), \(eviction.rawValue) eviction, \(outcome.evaluations) orders simulated\n"
-            text += table.map { line in
-                line.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-            }.joined(separator: "\n") + "\n"
+            text += HistoryRendering.table(table, rightAligned: 1...4)
             text += "best: \(outcome.best.name); lower bound on launches \(outcome.launchLowerBound) (each distinct worker the running items need, once): gap \(gap)\n"
             outputs.report(text)
         }

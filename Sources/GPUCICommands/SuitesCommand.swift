@@ -125,12 +125,7 @@ struct SuitesListCommand: ParsableCommand {
                  row.partitions.map { "\($0)\(row.computedPartitions ? " (computed)" : "")" } ?? "-",
                  row.runner ?? "-", row.timeoutMinutes.map { "\($0) min" } ?? "-"]
             }
-            let table = [header] + body
-            let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-            for line in table {
-                print(zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                    .trimmingCharacters(in: .whitespaces))
-            }
+            print(HistoryRendering.table([header] + body, rightAligned: 2...4), terminator: "")
             let unrun = rows.filter { $0.runner == nil && $0.enabledFiles > 0 }.count
             if unrun > 0 { print("\(unrun) suites with enabled files have no runner in the suites file (no workflow runs them, or the file does not say)") }
         }

@@ -32,23 +32,30 @@ extension ModelPool {
             if records[index].refCount == 0 { noteIdle(handle) }
             return (WorkerHandle(index: handle), false)
         }
-        let tp = modelTP[position]
         let start = evicted.count
-        evict(toFree: tp, sparingRegularOf: model.index, into: &evicted)
+        evict(toFree: modelTP[position], sparingRegularOf: model.index, into: &evicted)
+        try launchAfterEviction(handle, model: position, evictedFrom: start, evicted: evicted, now: now)
+        return (WorkerHandle(index: handle), true)
+    }
+
+    /// The end of a missing `get` once eviction has run: enough free GPUs and a slot, or the
+    /// error naming the workers evicted on the way (`evicted[start...]`); then the launch.
+    mutating func launchAfterEviction(_ handle: Int32, model position: Int, evictedFrom start: Int,
+                                      evicted: [WorkerHandle], now: Double) throws(PoolError) {
+        let tp = modelTP[position]
         let free = availableGPUCount
         guard free >= tp else {
             throw PoolError(.notEnoughGPUs,
-                            "cannot launch \(table.keys[index]): need \(tp) GPUs, only \(free) available after eviction",
+                            "cannot launch \(table.keys[Int(handle)]): need \(tp) GPUs, only \(free) available after eviction",
                             evicted: keys(evicted[start...]))
         }
         guard let slot = allocateSlot(for: handle, model: position) else {
             let spec = catalog.models[position]
             throw PoolError(.slotAllocationFailed,
-                            "failed to allocate a GPU slot for \(table.keys[index]) (\(Self.gb(spec.memoryGB)) GB, tp \(spec.tp)) after eviction",
+                            "failed to allocate a GPU slot for \(table.keys[Int(handle)]) (\(Self.gb(spec.memoryGB)) GB, tp \(spec.tp)) after eviction",
                             evicted: keys(evicted[start...]))
         }
         launch(handle, slot: slot, now: now)
-        return (WorkerHandle(index: handle), true)
     }
 
     // MARK: Order

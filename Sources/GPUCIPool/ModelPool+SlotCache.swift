@@ -75,21 +75,8 @@ extension ModelPool {
         if cacheIndex(configuration) == nil, cache.count >= slotCapacity, let slot = leastRecentIdleSlot(sparing: []) {
             stopSlot(slot, into: &evicted)
         }
-        let tp = modelTP[position]
-        freeGPUs(tp, sparing: [configuration], into: &evicted)
-        let free = availableGPUCount
-        guard free >= tp else {
-            throw PoolError(.notEnoughGPUs,
-                            "cannot launch \(table.keys[index]): need \(tp) GPUs, only \(free) available after eviction",
-                            evicted: keys(evicted[start...]))
-        }
-        guard let slot = allocateSlot(for: handle, model: position) else {
-            let spec = catalog.models[position]
-            throw PoolError(.slotAllocationFailed,
-                            "failed to allocate a GPU slot for \(table.keys[index]) (\(Self.gb(spec.memoryGB)) GB, tp \(spec.tp)) after eviction",
-                            evicted: keys(evicted[start...]))
-        }
-        launch(handle, slot: slot, now: now)
+        freeGPUs(modelTP[position], sparing: [configuration], into: &evicted)
+        try launchAfterEviction(handle, model: position, evictedFrom: start, evicted: evicted, now: now)
         cacheLaunched(handle, configuration)
         return (WorkerHandle(index: handle), true)
     }

@@ -81,6 +81,7 @@ public enum WorkflowImporter {
         var reusableOnly: [(String, Bool)] = []
         var called: Set<String> = []
         var given: Set<String> = []
+        var runnerLabels: [String: String?] = [:]
 
         static func normalized(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         var found: [SuiteKey: ImportedSuite] = [:]
@@ -357,6 +358,14 @@ public enum WorkflowImporter {
         /// `runs_on` of a runner configuration in the repository's `scripts/ci/runner_configs.yml`,
         /// a `$name` value resolved from the `name=` output the workflows echo.
         mutating func runnerConfigLabel(_ config: String, workflow: String) throws(InputError) -> String? {
+            let cacheKey = Self.repositoryRoot(of: workflow) + "\u{0}" + config
+            if let known = runnerLabels[cacheKey] { return known }
+            let label = try lookUpRunnerConfigLabel(config, workflow: workflow)
+            runnerLabels[cacheKey] = label
+            return label
+        }
+
+        mutating func lookUpRunnerConfigLabel(_ config: String, workflow: String) throws(InputError) -> String? {
             let root = Self.repositoryRoot(of: workflow)
             let file = root + "/scripts/ci/runner_configs.yml"
             guard FileManager.default.fileExists(atPath: file) else { return nil }

@@ -103,9 +103,9 @@ public indirect enum WorkflowValue: Sendable, Hashable {
         case .null, .unknown: return "null"
         case .bool(let value): return value ? "true" : "false"
         case .number(let value): return Self.numberText(value)
-        case .string(let value): return Self.quoted(value)
+        case .string(let value): return JSONOutput.quoted(value)
         case .array(let items): return "[" + items.map(\.json).joined(separator: ",") + "]"
-        case .object(let members): return "{" + members.map { Self.quoted($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
+        case .object(let members): return "{" + members.map { JSONOutput.quoted($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
         }
     }
 
@@ -118,21 +118,6 @@ public indirect enum WorkflowValue: Sendable, Hashable {
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 
     static func numberText(_ value: Double) -> String {
         if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
