@@ -7,8 +7,8 @@ import GPUCISupport
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure allocator and pool throughput on this machine.",
-        subcommands: [BenchAllocatorCommand.self, BenchPoolCommand.self]
+        abstract: "Measure allocator, pool and simulator throughput on this machine.",
+        subcommands: [BenchAllocatorCommand.self, BenchPoolCommand.self, BenchSimulatorCommand.self]
     )
 }
 
@@ -61,7 +61,7 @@ struct BenchAllocatorCommand: ParsableCommand {
                 for step in trace.steps { slots &+= step.operation.perform(on: &allocator) }
             }
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.seconds
         return (seconds, slots)
     }
 }

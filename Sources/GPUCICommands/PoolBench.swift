@@ -22,7 +22,7 @@ func runPoolBenchmark(trace: String, repeat count: Int, format: ReportFormat) th
             for step in parsed.steps { launched &+= PoolTrace.apply(step, to: &pool).instances.count }
         }
     }
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let seconds = elapsed.seconds
     let report = PoolBenchReport(ops: parsed.steps.count * count, seconds: seconds, instancesReported: launched)
     switch format {
     case .json: return try JSONOutput.string(report, pretty: false)

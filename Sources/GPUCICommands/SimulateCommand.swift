@@ -81,8 +81,13 @@ struct SimulateCommand: ParsableCommand {
             return
         }
         guard orderOut == nil else { throw ValidationError("--order-out needs --reorder") }
+        var topologyOf: [String: Topology] = [:]
+        for name in topologies where topologyOf[name] == nil {
+            topologyOf[name] = try SessionSimulator.loadTopology(name, for: parsed)
+        }
+        let prepared = try PreparedScenario(parsed, catalog: ModelCatalog.bundled())
         if combinations.count == 1, let (topologyName, evictionPolicy, allocationPolicy) = combinations.first {
-            let result = try SessionSimulator.run(parsed, topologyOverride: topologyName, eviction: evictionPolicy,
+            let result = SessionSimulator.run(prepared, topology: topologyOf[topologyName]!, eviction: evictionPolicy,
                                                   allocation: allocationPolicy, profile: profile)
             CommandTopology.warn(topologyName, notes: result.topologyNotes)
             if let error = result.collectionError { throw InputError(error, file: parsed.file, key: "tests") }
@@ -101,7 +106,7 @@ struct SimulateCommand: ParsableCommand {
         var rows: [SessionSummary] = []
         var warned: Set<String> = []
         for (topologyName, evictionPolicy, allocationPolicy) in combinations {
-            let result = try SessionSimulator.run(parsed, topologyOverride: topologyName, eviction: evictionPolicy,
+            let result = SessionSimulator.run(prepared, topology: topologyOf[topologyName]!, eviction: evictionPolicy,
                                                   allocation: allocationPolicy, profile: profile)
             if warned.insert(topologyName).inserted { CommandTopology.warn(topologyName, notes: result.topologyNotes) }
             rows.append(SessionSummary(result))

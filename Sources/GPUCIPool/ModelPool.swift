@@ -125,6 +125,17 @@ public struct ModelPool: Sendable {
         return instance(of: handle)
     }
 
+    /// Whether `key` is running (builds no value, unlike ``instance(_:)``).
+    public func isRunning(_ key: String) -> Bool {
+        table.handle(forKey: key).map { records[Int($0)].live } ?? false
+    }
+
+    /// Whether the running worker `key` passed its health check; `nil` when it is not running.
+    public func isHealthy(_ key: String) -> Bool? {
+        guard let handle = table.handle(forKey: key), records[Int(handle)].live else { return nil }
+        return records[Int(handle)].healthy
+    }
+
     /// Free GPU ids in allocator list order.
     public var availableGPUs: [Int] { allocator.available }
 
@@ -135,9 +146,12 @@ public struct ModelPool: Sendable {
     /// Unlike the reference after #16672 it does not acquire them; call ``acquire(_:now:)``.
     public func workers(model: String, type: WorkerType) -> [ModelInstance] {
         guard let position = catalog.position(of: model) else { return [] }
-        return liveByLaunchOrder.filter { handle in
-            records[Int(handle)].model == Int32(position) && table.identities[Int(handle)].type == type
-        }.map(instance(of:))
+        var matches: [(order: Int, handle: Int32)] = []
+        for handle in live where records[Int(handle)].model == Int32(position) && table.identities[Int(handle)].type == type {
+            matches.append((records[Int(handle)].launchOrder, handle))
+        }
+        matches.sort { $0.order < $1.order }
+        return matches.map { instance(of: $0.handle) }
     }
 
     /// Whether a PD worker launched now would get an RDMA device.
@@ -359,7 +373,7 @@ public struct ModelPool: Sendable {
     }
 
     var liveByLaunchOrder: [Int32] {
-        live.sorted { records[Int($0)].launchOrder < records[Int($1)].launchOrder }
+        live.map { (order: records[Int($0)].launchOrder, handle: $0) }.sorted { $0.order < $1.order }.map(\.handle)
     }
 
     /// The handle of `identity`, interned on first sight (records grown with it).

@@ -37,9 +37,19 @@ public struct CollectionScan: Sendable, Hashable {
     /// Scans `items` in order; `tp` gives a model's tensor-parallel size (`nil` = unknown, counts 0 GPUs).
     ///
     /// `ownBackendOnly` (the later rules) scans each item's own `setup_backend` value instead of
-    /// every value of its parametrize marker (the anchor's).
-    public init(items: [TestItem], ownBackendOnly: Bool = false, tp: (String) -> Int?) {
-        for item in items { scan(item, ownBackendOnly: ownBackendOnly, tp: tp) }
+    /// every value of its parametrize marker (the anchor's); without `includingSkipped`, items
+    /// with a skip reason are left out (the later rules scan running items only).
+    public init(items: [TestItem], ownBackendOnly: Bool = false, includingSkipped: Bool = true, tp: (String) -> Int?) {
+        for index in items.indices where includingSkipped || items[index].skip == nil {
+            scan(items[index], ownBackendOnly: ownBackendOnly, tp: tp)
+        }
+    }
+
+    /// GPUs `item` alone needs (tp × workers), as a scan of it alone would report.
+    public static func gpus(of item: TestItem, ownBackendOnly: Bool = false, tp: (String) -> Int?) -> Int {
+        var scan = CollectionScan(items: [], tp: tp)
+        scan.scan(item, ownBackendOnly: ownBackendOnly, tp: tp)
+        return scan.maxTestGPUs
     }
 
     /// The model the scan attributes to an item: the `model` marker, else the first value of the

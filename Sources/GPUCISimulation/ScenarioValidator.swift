@@ -15,7 +15,7 @@ public enum ScenarioValidator {
         if let model = scenario.env["E2E_MODEL"], !model.isEmpty, !known(model) {
             throw InputError("env E2E_MODEL names unknown model '\(model)' (known: \(modelList))", file: scenario.file, key: "env")
         }
-        for item in scenario.tests {
+        func check(_ item: TestItem) throws(InputError) {
             if let model = item.markers.model, !known(model) {
                 throw fail(item, "unknown model '\(model)' in the model marker (known: \(modelList))")
             }
@@ -59,5 +59,6 @@ public enum ScenarioValidator {
                 throw fail(item, "a gateway takes exactly one mode, the test gives \(modes.count): \(modes.joined(separator: ", "))")
             }
         }
+        for index in scenario.tests.indices { try check(scenario.tests[index]) }
     }
 }

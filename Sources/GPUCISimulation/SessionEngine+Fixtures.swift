@@ -94,7 +94,7 @@ extension SessionEngine {
                 }
             }
         }
-        if let lost = workers.first(where: { pool.instance($0.key) == nil }) {
+        if let lost = workers.first(where: { !pool.isRunning($0.key) }) {
             // launch_workers evicts without exclusions, so it can stop a worker this very fixture
             // counted as existing. A regular gateway waits for every URL to register and times out;
             // a PD gateway only checks /health, so it starts and the requests fail.
@@ -140,7 +140,7 @@ extension SessionEngine {
         var index = have
         while have + identities.count < want {
             let identity = WorkerIdentity(model: model, mode: mode, type: type, index: index)
-            if pool.instance(identity.key) == nil { identities.append(identity) }
+            if !pool.isRunning(identity.key) { identities.append(identity) }
             index += 1
         }
         return identities
@@ -216,7 +216,7 @@ extension SessionEngine {
     /// Class teardown: gateway shutdown, release of the fixture's workers.
     mutating func teardown(_ fixture: ClassFixture) {
         if fixture.gatewayUp { record(.gatewayStop, fixture.owner) }
-        for key in fixture.acquired where pool.instance(key) != nil {
+        for key in fixture.acquired where pool.isRunning(key) {
             try? pool.release(key)
         }
     }
@@ -262,7 +262,7 @@ extension SessionEngine {
             outcomes.append(TestOutcome(id: item.id, status: .passed, setupStart: setupStart, start: start, end: now, gpus: gpus))
         }
         if gatewayUp { record(.gatewayStop, item.id) }
-        for key in acquired where pool.instance(key) != nil { try? pool.release(key) }
+        for key in acquired where pool.isRunning(key) { try? pool.release(key) }
     }
 
     mutating func finish(_ item: TestItem, _ status: TestStatus, reason: String, setupStart: SimTime) {

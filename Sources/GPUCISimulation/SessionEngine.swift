@@ -117,7 +117,7 @@ struct SessionEngine {
     /// `_wait_all_healthy` / `_wait_for_instance`: polls every interval from now (+ grace) until every
     /// key is healthy or the startup timeout passes; timed-out workers are removed and returned.
     mutating func waitHealthy(_ keys: [String], grace: Double, for test: String?) -> [String] {
-        var pending = keys.filter { pool.instance($0).map { !$0.healthy } ?? false }
+        var pending = keys.filter { pool.isHealthy($0) == false }
         guard !pending.isEmpty else { return [] }
         let start = now
         let deadline = start + SimTime.seconds(timing.startupTimeout)
@@ -156,7 +156,9 @@ struct SessionEngine {
         }
         let perItem = scenario.setupBackendScope == .function
         var active: ClassFixture?
-        for (index, item) in scenario.tests.enumerated() {
+        let tests = scenario.tests
+        for index in tests.indices {
+            let item = tests[index]
             if let current = active, current.backend != item.setupBackend || current.node != item.classNode {
                 teardown(current)
                 active = nil

@@ -44,13 +44,14 @@ public enum SessionReorderer {
                               eviction: EvictionPolicy = .mru, allocation: AllocationPolicy = .ordered,
                               profile: SessionProfile? = nil, budget: Int = defaultBudget) throws(InputError) -> Outcome {
         let units = Self.units(scenario)
+        let prepared = try PreparedScenario(scenario, catalog: catalog)
         var evaluations = 0
         func evaluate(_ name: String, _ unitOrder: [Int]) throws(InputError) -> Candidate {
             evaluations += 1
             var candidate = scenario
             candidate.tests = unitOrder.flatMap { units[$0].items }
-            let result = try SessionSimulator.run(candidate, topology: topology, catalog: catalog,
-                                                  eviction: eviction, allocation: allocation, profile: profile)
+            let result = SessionSimulator.run(PreparedScenario(checked: candidate, catalog: prepared.catalog), topology: topology,
+                                              eviction: eviction, allocation: allocation, profile: profile)
             if let error = result.collectionError { throw InputError(error, file: scenario.file, key: "tests") }
             return Candidate(name: name, order: candidate.tests.map(\.id), summary: SessionSummary(result))
         }

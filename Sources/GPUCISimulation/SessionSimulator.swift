@@ -16,6 +16,42 @@ public enum AllocationPolicy: String, Sendable, Hashable, CaseIterable {
     public var placement: PlacementPolicy { self == .topology ? .topology : .reference }
 }
 
+/// A scenario with its model overrides applied to the catalog and checked against it
+/// (``ScenarioValidator``) once: every topology, policy and item order runs from it.
+public struct PreparedScenario: Sendable {
+    /// The scenario as checked.
+    public let scenario: Scenario
+    /// The catalog with the scenario's model overrides applied.
+    public let catalog: ModelCatalog
+
+    /// Applies `scenario`'s model overrides to `catalog` and validates it.
+    ///
+    /// - Throws: `InputError` for an unknown model or backend, or a test asking for two gateway modes.
+    public init(_ scenario: Scenario, catalog: ModelCatalog) throws(InputError) {
+        let catalog = catalog.replacing(scenario.models.map { $0.applied(to: catalog[$0.id]) })
+        try ScenarioValidator.validate(scenario, catalog: catalog)
+        self.scenario = scenario
+        self.catalog = catalog
+    }
+
+    /// A scenario known to be valid against `catalog` (overrides applied): the same items as a
+    /// checked one, in another order.
+    init(checked scenario: Scenario, catalog: ModelCatalog) {
+        self.scenario = scenario
+        self.catalog = catalog
+    }
+
+    /// The same items in another order (validation does not depend on order).
+    ///
+    /// - Precondition: `order` is a permutation of the scenario's item positions.
+    public func reordered(_ order: [Int]) -> PreparedScenario {
+        precondition(order.count == scenario.tests.count, "an order lists every item once")
+        var copy = scenario
+        copy.tests = order.map { scenario.tests[$0] }
+        return PreparedScenario(checked: copy, catalog: catalog)
+    }
+}
+
 /// Simulates a whole pytest session of the gateway e2e suite on a virtual clock.
 ///
 ///     let scenario = try ScenarioParser.load(path: "Scenarios/gateway-e2e.yaml")
@@ -35,15 +71,23 @@ public enum SessionSimulator {
     public static func run(_ scenario: Scenario, topology: Topology, catalog: ModelCatalog,
                            eviction: EvictionPolicy = .mru, allocation: AllocationPolicy = .ordered,
                            profile: SessionProfile? = nil) throws(InputError) -> SessionResult {
-        let catalog = catalog.replacing(scenario.models.map { $0.applied(to: catalog[$0.id]) })
-        try ScenarioValidator.validate(scenario, catalog: catalog)
-        let profile = profile ?? scenario.resolvedProfile
-        var scenario = scenario
+        run(try PreparedScenario(scenario, catalog: catalog), topology: topology, eviction: eviction,
+            allocation: allocation, profile: profile)
+    }
+
+    /// Runs a scenario checked once (see ``PreparedScenario``): what a comparison of topologies and
+    /// policies, or an order search, runs per combination.
+    public static func run(_ prepared: PreparedScenario, topology: Topology,
+                           eviction: EvictionPolicy = .mru, allocation: AllocationPolicy = .ordered,
+                           profile: SessionProfile? = nil) -> SessionResult {
+        let catalog = prepared.catalog
+        let profile = profile ?? prepared.scenario.resolvedProfile
+        var scenario = prepared.scenario
         if profile == .later, !scenario.skipsModelPool {
             skipTooLarge(&scenario, gpus: topology.devices.count, tp: { catalog[$0]?.tp })
         }
         let scan = profile == .later
-            ? CollectionScan(items: scenario.tests.filter { $0.skip == nil }, ownBackendOnly: true) { catalog[$0]?.tp }
+            ? CollectionScan(items: scenario.tests, ownBackendOnly: true, includingSkipped: false) { catalog[$0]?.tp }
             : CollectionScan(items: scenario.tests) { catalog[$0]?.tp }
         let overridden = scenario.environmentRequirements(catalog: catalog)
         // SKIP_MODEL_POOL, or an override naming no known model: a pool without GPUs (§4.5).
@@ -81,7 +125,7 @@ public enum SessionSimulator {
     /// The later rules' collection hook: an item needing more GPUs than the runner has is skipped.
     static func skipTooLarge(_ scenario: inout Scenario, gpus: Int, tp: (String) -> Int?) {
         for index in scenario.tests.indices where scenario.tests[index].skip == nil {
-            let need = CollectionScan(items: [scenario.tests[index]], ownBackendOnly: true, tp: tp).maxTestGPUs
+            let need = CollectionScan.gpus(of: scenario.tests[index], ownBackendOnly: true, tp: tp)
             if need > gpus { scenario.tests[index].skip = "needs \(need) GPUs, the runner has \(gpus)" }
         }
     }
@@ -89,13 +133,23 @@ public enum SessionSimulator {
     /// Loads the topology (`override` or the scenario's) and the bundled catalog, then runs.
     public static func run(_ scenario: Scenario, topologyOverride: String? = nil, eviction: EvictionPolicy = .mru,
                            allocation: AllocationPolicy = .ordered, profile: SessionProfile? = nil) throws(InputError) -> SessionResult {
-        let reference = topologyOverride ?? scenario.topology
-        let topology: Topology
+        let topology = try loadTopology(topologyOverride ?? scenario.topology, for: scenario)
+        return try run(scenario, topology: topology, catalog: ModelCatalog.bundled(), eviction: eviction, allocation: allocation, profile: profile)
+    }
+
+    /// Loads the topology (`override` or the scenario's), then runs the prepared scenario.
+    public static func run(_ prepared: PreparedScenario, topologyOverride: String? = nil, eviction: EvictionPolicy = .mru,
+                           allocation: AllocationPolicy = .ordered, profile: SessionProfile? = nil) throws(InputError) -> SessionResult {
+        let topology = try loadTopology(topologyOverride ?? prepared.scenario.topology, for: prepared.scenario)
+        return run(prepared, topology: topology, eviction: eviction, allocation: allocation, profile: profile)
+    }
+
+    /// The topology `reference` names; a failure is reported against `scenario`'s file.
+    public static func loadTopology(_ reference: String, for scenario: Scenario) throws(InputError) -> Topology {
         do {
-            topology = try TopologyLoader.load(reference)
+            return try TopologyLoader.load(reference)
         } catch {
             throw InputError("topology '\(reference)': \(error.message)", at: error.location ?? SourceLocation(file: scenario.file, key: "topology"))
         }
-        return try run(scenario, topology: topology, catalog: ModelCatalog.bundled(), eviction: eviction, allocation: allocation, profile: profile)
     }
 }
