@@ -130,6 +130,6 @@ let package = Package(
         .testTarget(
             name: "GPUCIFuzzTests",
             dependencies: ["GPUCITopology", "GPUCIAllocation", "GPUCIPool", "GPUCISimulation", "GPUCIPython",
-                           "GPUCIPlanner", "GPUCIHistory", "GPUCIFleet", "GPUCITestSupport"]),
+                           "GPUCIPlanner", "GPUCIHistory", "GPUCIFleet", "GPUCITestSupport", "Yams"]),
     ]
 )

@@ -95,7 +95,7 @@ struct SimulateCommand: ParsableCommand {
             if let svg { try outputs.write(GanttChart.svg(result), to: svg) }
             if let html { try outputs.write(GanttChart.html(result), to: html) }
             switch format {
-            case .json: outputs.report(try SessionReport(result).json())
+            case .json: outputs.report(SessionReport(result).json())
             case .table: outputs.report(SessionSummary(result).table(setupWaits: result.tests))
             }
             return

@@ -25,7 +25,7 @@ public enum CIRunRendering {
 
     /// Chrome Trace Event JSON (Perfetto, chrome://tracing): a process per label, a thread per
     /// runner, a `job` span per job and a `queued` span on the label's queue thread before it.
-    public static func chromeTrace(_ result: CIRunResult) throws -> String {
+    public static func chromeTrace(_ result: CIRunResult) -> String {
         let labels = orderedLabels(result)
         var events: [ChromeTraceEvent] = []
         func micros(_ seconds: Double) -> Int64 { Int64((seconds * 1_000_000).rounded()) }
@@ -47,8 +47,9 @@ public enum CIRunRendering {
                                      dur: micros(job.endSeconds) - micros(job.startSeconds), pid: pid, tid: job.runner + 1,
                                      args: ["group": job.group]))
         }
-        struct Document: Encodable { var traceEvents: [ChromeTraceEvent]; var displayTimeUnit = "ms" }
-        return try JSONOutput.string(Document(traceEvents: events), pretty: false) + "\n"
+        return ChromeTraceEvent.document(count: events.count) { out in
+            for event in events { event.write(to: &out) }
+        }
     }
 
     /// Labels in first-dispatch order.

@@ -12,6 +12,21 @@ public enum ChromeTrace {
         var ts: Int64
         var pid: Int
         var args: [String: Int]
+
+        func write(to out: inout JSONStreamWriter) {
+            out.beginObject()
+            out.key("args")
+            out.beginObject()
+            for (name, value) in args.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                out.key(name); out.integer(value)
+            }
+            out.endObject()
+            out.key("name"); out.string(name)
+            out.key("ph"); out.string(ph)
+            out.key("pid"); out.integer(pid)
+            out.key("ts"); out.integer(ts)
+            out.endObject()
+        }
     }
 
     /// One element of `traceEvents`.
@@ -37,8 +52,27 @@ public enum ChromeTrace {
     static let testThread = 1
     static let gatewayThread = 2
 
-    /// The trace document for `result`.
-    public static func render(_ result: SessionResult) throws(InputError) -> String {
+    /// The trace document for `result`, byte for byte what `JSONEncoder` gives for it
+    /// (``encoded(_:)``), written in one pass.
+    public static func render(_ result: SessionResult) -> String {
+        let elements = elements(result)
+        return Event.document(count: elements.count) { out in
+            for element in elements {
+                switch element {
+                case let .event(event): event.write(to: &out)
+                case let .counter(counter): counter.write(to: &out)
+                }
+            }
+        }
+    }
+
+    /// The same document through `JSONEncoder`: the twin ``render(_:)`` is checked against.
+    static func encoded(_ result: SessionResult) throws -> String {
+        try JSONOutput.string(Document(traceEvents: elements(result), displayTimeUnit: "ms"), pretty: false) + "\n"
+    }
+
+    /// Name records first, then every span, instant and counter sample by (time, derivation order).
+    static func elements(_ result: SessionResult) -> [Element] {
         let timeline = Timeline(result)
         var metadata: [Event] = [
             Event(name: "process_name", ph: "M", ts: 0, pid: gpuProcess, tid: 0, args: ["name": "GPUs (\(result.topology))"]),
@@ -99,9 +133,6 @@ public enum ChromeTrace {
             timed.append((event.time, timed.count, .counter(Counter(name: "free GPUs", ts: event.time, pid: gpuProcess, args: ["free": free]))))
         }
         timed.sort { $0.ts != $1.ts ? $0.ts < $1.ts : $0.seq < $1.seq }
-        let document = Document(traceEvents: metadata.map(Element.event) + timed.map(\.event), displayTimeUnit: "ms")
-        do { return try JSONOutput.string(document, pretty: false) + "\n" } catch {
-            throw InputError("cannot encode the trace: \(error)")
-        }
+        return metadata.map(Element.event) + timed.map(\.event)
     }
 }

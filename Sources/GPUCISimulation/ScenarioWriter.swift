@@ -80,6 +80,150 @@ public enum ScenarioWriter {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// The same scenario as pretty JSON (the keys and values of ``yaml(_:header:)``), which
+    /// ``ScenarioParser`` reads back to the same value — and, for a large scenario, several times
+    /// faster than YAML.
+    public static func json(_ scenario: Scenario) -> String {
+        var out = JSONStreamWriter(pretty: true, capacity: 400 * scenario.tests.count + 4096)
+        out.beginObject()
+        out.key("name"); out.string(scenario.name)
+        out.key("topology"); out.string(scenario.topology)
+        if !scenario.env.isEmpty {
+            out.key("env")
+            out.strings(scenario.env.keys.sorted().map { key in (scenario.env[key] ?? "").isEmpty ? key : "\(key)=\(scenario.env[key] ?? "")" })
+        }
+        if !scenario.models.isEmpty {
+            out.key("models")
+            out.beginArray()
+            for model in scenario.models {
+                out.beginObject()
+                out.key("id"); out.string(model.id)
+                out.key("hfPath", ifPresent: model.hfPath)
+                if let memoryGB = model.memoryGB { out.key("memoryGB"); out.number(memoryGB) }
+                if let tp = model.tp { out.key("tp"); out.integer(tp) }
+                if let features = model.features { out.key("features"); out.strings(features) }
+                if let startup = model.startupSeconds { out.key("startupSeconds"); out.number(startup) }
+                out.endObject()
+            }
+            out.endArray()
+        }
+        if !scenario.fixtureScopes.isEmpty {
+            out.key("fixtureScopes")
+            out.beginObject()
+            for name in scenario.fixtureScopes.keys.sorted() {
+                out.key(name); out.string(scenario.fixtureScopes[name]?.rawValue ?? "")
+            }
+            out.endObject()
+        }
+        if let profile = scenario.profile { out.key("profile"); out.string(profile.rawValue) }
+        writeTiming(scenario.timing, to: &out)
+        out.key("tests")
+        out.beginArray()
+        for item in scenario.tests { write(item, to: &out) }
+        out.endArray()
+        out.endObject()
+        return out.text + "\n"
+    }
+
+    static func writeTiming(_ t: TimingModel, to out: inout JSONStreamWriter) {
+        out.key("timing")
+        out.beginObject()
+        if !t.workerStartup.isEmpty {
+            out.key("workerStartup")
+            out.beginObject()
+            for key in t.workerStartup.keys.sorted() { out.key(key); out.number(t.workerStartup[key] ?? 0) }
+            out.endObject()
+        }
+        if let formula = t.startupFormula {
+            out.key("startupFormula")
+            out.beginObject()
+            out.key("base"); out.number(formula.base)
+            out.key("perGB"); out.number(formula.perGB)
+            out.key("perTP"); out.number(formula.perTP)
+            out.endObject()
+        }
+        for (name, seconds) in [("healthCheckInterval", t.healthCheckInterval), ("launchStagger", t.launchStagger),
+                                ("initialGrace", t.initialGrace), ("spawnSeconds", t.spawnSeconds),
+                                ("terminateSeconds", t.terminateSeconds), ("gatewayStartup", t.gatewayStartup),
+                                ("testSeconds", t.testSeconds), ("startupTimeout", t.startupTimeout)] {
+            out.key(name); out.number(seconds)
+        }
+        out.endObject()
+    }
+
+    static func write(_ item: TestItem, to out: inout JSONStreamWriter) {
+        out.beginObject()
+        out.key("id"); out.string(item.id)
+        let markers = item.markers
+        if markers.model != nil || markers.e2e || markers.workers != nil || markers.gateway != nil || !markers.parametrize.isEmpty {
+            out.key("markers")
+            out.beginObject()
+            out.key("model", ifPresent: markers.model)
+            if markers.e2e { out.key("e2e"); out.bool(true) }
+            if let workers = markers.workers {
+                out.key("workers")
+                out.beginObject()
+                for (name, count) in [("count", workers.count), ("prefill", workers.prefill), ("decode", workers.decode)] {
+                    out.key(name)
+                    if let count { out.integer(count) } else { out.null() }
+                }
+                out.endObject()
+            }
+            if let gateway = markers.gateway {
+                out.key("gateway")
+                out.beginObject()
+                out.key("policy"); out.string(gateway.policy)
+                if let timeout = gateway.timeout { out.key("timeout"); out.number(timeout) }
+                if !gateway.extraArgs.isEmpty { out.key("extra_args"); out.strings(gateway.extraArgs) }
+                out.endObject()
+            }
+            if !markers.parametrize.isEmpty {
+                out.key("parametrize")
+                out.beginArray()
+                for marker in markers.parametrize {
+                    out.beginObject()
+                    out.key("argnames"); out.string(marker.argnames)
+                    out.key("values")
+                    out.beginArray()
+                    for value in marker.values { write(value, to: &out) }
+                    out.endArray()
+                    if marker.indirect { out.key("indirect"); out.bool(true) }
+                    out.endObject()
+                }
+                out.endArray()
+            }
+            out.endObject()
+        }
+        if !item.params.isEmpty {
+            out.key("params")
+            out.beginObject()
+            for name in item.params.keys.sorted() { out.key(name); write(item.params[name] ?? .scalar(""), to: &out) }
+            out.endObject()
+        }
+        if !item.uses.isEmpty {
+            out.key("uses")
+            out.beginArray()
+            for use in item.uses {
+                out.beginObject()
+                out.key("model"); out.string(use.model)
+                out.key("mode"); out.string(use.mode.rawValue)
+                out.endObject()
+            }
+            out.endArray()
+        }
+        if !item.gatewayModes.isEmpty { out.key("gateways"); out.strings(item.gatewayModes.map(\.rawValue)) }
+        if let seconds = item.seconds { out.key("seconds"); out.number(seconds) }
+        out.key("skip", ifPresent: item.skip)
+        out.endObject()
+    }
+
+    static func write(_ value: ParamValue, to out: inout JSONStreamWriter) {
+        switch value {
+        case let .scalar(text): out.string(text)
+        case let .tuple(items): out.strings(items)
+        }
+    }
+
     static func value(_ value: ParamValue) -> String {
         switch value {
         case let .scalar(text): YAMLText.quoted(text)

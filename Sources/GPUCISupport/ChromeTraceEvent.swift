@@ -33,4 +33,42 @@ public struct ChromeTraceEvent: Codable, Hashable, Sendable {
         self.s = s
         self.args = args
     }
+
+    /// Writes the event as `JSONEncoder` encodes it: sorted keys, absent fields left out.
+    public func write(to out: inout JSONStreamWriter) {
+        out.beginObject()
+        if let args {
+            out.key("args")
+            out.beginObject()
+            for (name, value) in args.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                out.key(name); out.string(value)
+            }
+            out.endObject()
+        }
+        out.key("cat", ifPresent: cat)
+        if let dur { out.key("dur"); out.integer(dur) }
+        out.key("name"); out.string(name)
+        out.key("ph"); out.string(ph)
+        out.key("pid"); out.integer(pid)
+        out.key("s", ifPresent: s)
+        out.key("tid"); out.integer(tid)
+        out.key("ts"); out.integer(ts)
+        out.endObject()
+    }
+}
+
+extension ChromeTraceEvent {
+    /// A whole trace file, `{"displayTimeUnit":"ms","traceEvents":[…]}` and a line break, with
+    /// `writeEvents` writing the array's elements; `count` sizes the buffer.
+    public static func document(count: Int, _ writeEvents: (inout JSONStreamWriter) -> Void) -> String {
+        var out = JSONStreamWriter(pretty: false, capacity: 200 * count + 64)
+        out.beginObject()
+        out.key("displayTimeUnit"); out.string("ms")
+        out.key("traceEvents")
+        out.beginArray()
+        writeEvents(&out)
+        out.endArray()
+        out.endObject()
+        return out.text + "\n"
+    }
 }

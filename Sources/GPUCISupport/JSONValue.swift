@@ -28,7 +28,7 @@ public enum JSONValue: Sendable, Hashable {
     public static func parse(_ text: Substring) throws(JSONSyntaxError) -> JSONValue {
         var copy = text
         let result = copy.withUTF8 { bytes -> Result<JSONValue, JSONSyntaxError> in
-            var reader = JSONByteReader(bytes)
+            var reader = JSONReader(bytes, building: JSONValueBuilder())
             return Result { () throws(JSONSyntaxError) in try reader.document() }
         }
         return try result.get()
@@ -95,15 +95,61 @@ public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { "\(message) at column \(column)" }
 }
 
-/// The recursive-descent reader behind ``JSONValue/parse(_:)``.
-private struct JSONByteReader {
+/// What a ``JSONReader`` makes of the values it reads, innermost first: ``JSONValue``s for the
+/// trace readers, Yams nodes with their marks for ``YAMLNode``.
+protocol JSONTreeBuilder {
+    associatedtype Value
+    /// Where a value or key is, as the builder records it.
+    associatedtype Position
+
+    /// The position of the value or key whose first byte is at `offset`; called in increasing
+    /// `offset` order, before anything inside that value.
+    mutating func position(at offset: Int) -> Position
+    mutating func null(at position: Position) -> Value
+    mutating func bool(_ value: Bool, at position: Position) -> Value
+    /// A number literal: its bytes, and its value when it is an integer literal that fits `Int`.
+    mutating func number(_ literal: UnsafeBufferPointer<UInt8>, integer: Int?, at position: Position) throws(JSONSyntaxError) -> Value
+    mutating func string(_ text: String, at position: Position) -> Value
+    mutating func array(_ items: [Value], at position: Position) -> Value
+    mutating func object(_ members: [(key: String, at: Position, value: Value)], at position: Position) -> Value
+}
+
+/// Builds ``JSONValue``s; positions are byte offsets, used for the one error a builder reports.
+struct JSONValueBuilder: JSONTreeBuilder {
+    func position(at offset: Int) -> Int { offset }
+    func null(at position: Int) -> JSONValue { .null }
+    func bool(_ value: Bool, at position: Int) -> JSONValue { .bool(value) }
+
+    func number(_ literal: UnsafeBufferPointer<UInt8>, integer: Int?, at position: Int) throws(JSONSyntaxError) -> JSONValue {
+        if let integer { return .integer(integer) }
+        guard let number = Double(String(decoding: literal, as: UTF8.self)), number.isFinite else {
+            throw JSONSyntaxError(column: position + 1, message: "a number beyond the range of a 64-bit float")
+        }
+        return .number(number)
+    }
+
+    func string(_ text: String, at position: Int) -> JSONValue { .string(text) }
+    func array(_ items: [JSONValue], at position: Int) -> JSONValue { .array(items) }
+
+    func object(_ members: [(key: String, at: Int, value: JSONValue)], at position: Int) -> JSONValue {
+        .object(JSONObject(members: members.map { JSONObject.Member(key: $0.key, value: $0.value) }))
+    }
+}
+
+/// The strict recursive-descent reader behind ``JSONValue/parse(_:)`` and ``YAMLNode``'s JSON path:
+/// it checks the syntax (and refuses a repeated key) and leaves what values become to `Builder`.
+struct JSONReader<Builder: JSONTreeBuilder> {
     let bytes: UnsafeBufferPointer<UInt8>
+    var builder: Builder
     var index = 0
     var depth = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>, building builder: Builder) {
+        self.bytes = bytes
+        self.builder = builder
+    }
 
-    mutating func document() throws(JSONSyntaxError) -> JSONValue {
+    mutating func document() throws(JSONSyntaxError) -> Builder.Value {
         skipSpace()
         let value = try value()
         skipSpace()
@@ -126,16 +172,17 @@ private struct JSONByteReader {
         }
     }
 
-    private mutating func value() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func value() throws(JSONSyntaxError) -> Builder.Value {
         guard let byte = current else { throw fail("expected a value, found the end") }
+        let position = builder.position(at: index)
         switch byte {
-        case UInt8(ascii: "{"): return .object(try object())
-        case UInt8(ascii: "["): return .array(try array())
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        case UInt8(ascii: "{"): return try object(at: position)
+        case UInt8(ascii: "["): return try array(at: position)
+        case UInt8(ascii: "\""): return builder.string(try string(), at: position)
+        case UInt8(ascii: "t"): try literal("true"); return builder.bool(true, at: position)
+        case UInt8(ascii: "f"): try literal("false"); return builder.bool(false, at: position)
+        case UInt8(ascii: "n"): try literal("null"); return builder.null(at: position)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number(at: position)
         default: throw fail("expected a value")
         }
     }
@@ -145,21 +192,22 @@ private struct JSONByteReader {
         guard depth <= JSONValue.maximumDepth else { throw fail("nested deeper than \(JSONValue.maximumDepth) levels") }
     }
 
-    private mutating func object() throws(JSONSyntaxError) -> JSONObject {
+    private mutating func object(at position: Builder.Position) throws(JSONSyntaxError) -> Builder.Value {
         try enter()
         index &+= 1
-        var members: [JSONObject.Member] = []
+        var members: [(key: String, at: Builder.Position, value: Builder.Value)] = []
         // Keys seen, once an object is long enough that a linear check would be quadratic.
         var keys: Set<String> = []
         skipSpace()
         if current == UInt8(ascii: "}") {
             index &+= 1
             depth &-= 1
-            return JSONObject(members: members)
+            return builder.object(members, at: position)
         }
         while true {
             guard current == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
             let start = index
+            let keyPosition = builder.position(at: start)
             let key = try string()
             if members.count == 16 { keys = Set(members.map(\.key)) }
             let repeated = members.count < 16 ? members.contains(where: { $0.key == key }) : !keys.insert(key).inserted
@@ -170,7 +218,7 @@ private struct JSONByteReader {
             guard current == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             index &+= 1
             skipSpace()
-            members.append(JSONObject.Member(key: key, value: try value()))
+            members.append((key, keyPosition, try value()))
             skipSpace()
             switch current {
             case UInt8(ascii: ","):
@@ -179,22 +227,22 @@ private struct JSONByteReader {
             case UInt8(ascii: "}"):
                 index &+= 1
                 depth &-= 1
-                return JSONObject(members: members)
+                return builder.object(members, at: position)
             default:
                 throw fail("expected ',' or '}'")
             }
         }
     }
 
-    private mutating func array() throws(JSONSyntaxError) -> [JSONValue] {
+    private mutating func array(at position: Builder.Position) throws(JSONSyntaxError) -> Builder.Value {
         try enter()
         index &+= 1
-        var items: [JSONValue] = []
+        var items: [Builder.Value] = []
         skipSpace()
         if current == UInt8(ascii: "]") {
             index &+= 1
             depth &-= 1
-            return items
+            return builder.array(items, at: position)
         }
         while true {
             items.append(try value())
@@ -206,7 +254,7 @@ private struct JSONByteReader {
             case UInt8(ascii: "]"):
                 index &+= 1
                 depth &-= 1
-                return items
+                return builder.array(items, at: position)
             default:
                 throw fail("expected ',' or ']'")
             }
@@ -314,7 +362,7 @@ private struct JSONByteReader {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; an integer literal that fits `Int` is an integer.
-    private mutating func number() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func number(at position: Builder.Position) throws(JSONSyntaxError) -> Builder.Value {
         let start = index
         let negative = current == UInt8(ascii: "-")
         if negative { index &+= 1 }
@@ -347,14 +395,11 @@ private struct JSONByteReader {
             guard isDigit(current) else { throw fail("expected a digit in the exponent") }
             while isDigit(current) { index &+= 1 }
         }
+        var integer: Int?
         if integral && !overflow {
-            if !negative && magnitude <= UInt64(Int.max) { return .integer(Int(magnitude)) }
-            if negative && magnitude <= UInt64(Int.max) + 1 { return .integer(magnitude == UInt64(Int.max) + 1 ? Int.min : -Int(magnitude)) }
+            if !negative && magnitude <= UInt64(Int.max) { integer = Int(magnitude) }
+            if negative && magnitude <= UInt64(Int.max) + 1 { integer = magnitude == UInt64(Int.max) + 1 ? Int.min : -Int(magnitude) }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let number = Double(text), number.isFinite else {
-            throw JSONSyntaxError(column: start + 1, message: "a number beyond the range of a 64-bit float")
-        }
-        return .number(number)
+        return try builder.number(UnsafeBufferPointer(rebasing: bytes[start..<index]), integer: integer, at: position)
     }
 }

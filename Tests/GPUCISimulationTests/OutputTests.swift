@@ -12,6 +12,27 @@ import Testing
         try SessionSimulatorTests.run(SessionSimulatorTests.benchmarks)
     }
 
+    /// The one-pass writers give the bytes `JSONEncoder` gives, on every bundled scenario and on a
+    /// generated one with failures, skips and PD workers.
+    @Test func reportAndTraceAreTheEncodersBytes() throws {
+        let scenarios = ShippedScenarioTests.root.appendingPathComponent("Scenarios")
+        var results: [SessionResult] = []
+        for name in ["gateway-e2e", "gateway-benchmarks", "stress-pd-heavy", "stress-300-tests-24-models"] {
+            let scenario = try ScenarioParser.load(path: scenarios.appendingPathComponent("\(name).yaml").path)
+            results.append(try SessionSimulator.run(scenario))
+        }
+        var options = ScenarioGenerator.Options(tests: 300, models: 12, seed: 3)
+        options.pdShare = 0.3
+        results.append(try SessionSimulator.run(ScenarioGenerator.generate(options), topology: TopologyLoader.load("2x23028MiB"),
+                                                catalog: ReferenceModels.catalog, eviction: .lru))
+        #expect(results.count > 3)
+        for result in results {
+            let report = SessionReport(result)
+            #expect(report.json() == (try report.encodedJSON()), "\(result.scenario) on \(result.topology)")
+            #expect(ChromeTrace.render(result) == (try ChromeTrace.encoded(result)), "\(result.scenario) on \(result.topology)")
+        }
+    }
+
     @Test func chromeTraceParsesBackWithRequiredFields() throws {
         let text = try ChromeTrace.render(Self.result())
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
