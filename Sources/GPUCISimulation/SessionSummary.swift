@@ -50,13 +50,10 @@ public struct SessionSummary: Sendable, Hashable, Codable {
         evictions = result.evictions
         workerWaitSeconds = result.workerWait.seconds
         gatewayWaitSeconds = result.gatewayWait.seconds
-        let timeline = Timeline(result)
         let capacity = Double(result.wall) * Double(gpus)
-        let busy = timeline.tests.filter { $0.status == .passed }
+        let busy = result.tests.filter { $0.status == .passed }
             .reduce(0.0) { $0 + Double($1.end - $1.start) * Double(Set($1.gpus).count) }
-        let booting = timeline.workers.reduce(0.0) { sum, span in
-            sum + Double((span.healthy ?? span.end) - span.launch) * Double(span.gpus.count)
-        }
+        let booting = Self.bootingMicroseconds(result)
         gpuBusyPercent = capacity > 0 ? Self.round(busy / capacity * 100) : 0
         idleGPUSeconds = Self.round((capacity - busy) / 1_000_000)
         bootingGPUSeconds = Self.round(booting / 1_000_000)
@@ -66,6 +63,31 @@ public struct SessionSummary: Sendable, Hashable, Codable {
     }
 
     private static func round(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+    /// GPU-µs workers spent from launch to healthy (or to their end when never healthy): the
+    /// ``Timeline``'s worker spans summed, without building them (the sums are of integers, exact
+    /// in any order).
+    static func bootingMicroseconds(_ result: SessionResult) -> Double {
+        var open: [String: (launch: SimTime, gpus: Int, healthy: SimTime?)] = [:]
+        var booting = 0.0
+        func close(_ worker: (launch: SimTime, gpus: Int, healthy: SimTime?), at end: SimTime) {
+            booting += Double((worker.healthy ?? end) - worker.launch) * Double(worker.gpus)
+        }
+        for event in result.events {
+            switch event.kind {
+            case .launch:
+                if let replaced = open.updateValue((event.time, event.gpus.count, nil), forKey: event.key) {
+                    close(replaced, at: result.wall)
+                }
+            case .healthy: open[event.key]?.healthy = event.time
+            case .evict, .timeout:
+                if let worker = open.removeValue(forKey: event.key) { close(worker, at: event.time) }
+            default: break
+            }
+        }
+        for worker in open.values { close(worker, at: result.wall) }
+        return booting
+    }
 
     /// Human-readable lines.
     public func table(setupWaits: [TestOutcome]) -> String {

@@ -101,6 +101,8 @@ protocol JSONTreeBuilder {
     associatedtype Value
     /// Where a value or key is, as the builder records it.
     associatedtype Position
+    /// One `"key": value` member of an object.
+    associatedtype Member
 
     /// The position of the value or key whose first byte is at `offset`; called in increasing
     /// `offset` order, before anything inside that value.
@@ -111,7 +113,10 @@ protocol JSONTreeBuilder {
     mutating func number(_ literal: UnsafeBufferPointer<UInt8>, integer: Int?, at position: Position) throws(JSONSyntaxError) -> Value
     mutating func string(_ text: String, at position: Position) -> Value
     mutating func array(_ items: [Value], at position: Position) -> Value
-    mutating func object(_ members: [(key: String, at: Position, value: Value)], at position: Position) -> Value
+    mutating func member(_ key: String, at position: Position, value: Value) -> Member
+    /// The key of a member made by ``member(_:at:value:)`` (the reader refuses a repeated one).
+    func key(of member: Member) -> String
+    mutating func object(_ members: [Member], at position: Position) -> Value
 }
 
 /// Builds ``JSONValue``s; positions are byte offsets, used for the one error a builder reports.
@@ -131,9 +136,9 @@ struct JSONValueBuilder: JSONTreeBuilder {
     func string(_ text: String, at position: Int) -> JSONValue { .string(text) }
     func array(_ items: [JSONValue], at position: Int) -> JSONValue { .array(items) }
 
-    func object(_ members: [(key: String, at: Int, value: JSONValue)], at position: Int) -> JSONValue {
-        .object(JSONObject(members: members.map { JSONObject.Member(key: $0.key, value: $0.value) }))
-    }
+    func member(_ key: String, at position: Int, value: JSONValue) -> JSONObject.Member { JSONObject.Member(key: key, value: value) }
+    func key(of member: JSONObject.Member) -> String { member.key }
+    func object(_ members: [JSONObject.Member], at position: Int) -> JSONValue { .object(JSONObject(members: members)) }
 }
 
 /// The strict recursive-descent reader behind ``JSONValue/parse(_:)`` and ``YAMLNode``'s JSON path:
@@ -195,7 +200,7 @@ struct JSONReader<Builder: JSONTreeBuilder> {
     private mutating func object(at position: Builder.Position) throws(JSONSyntaxError) -> Builder.Value {
         try enter()
         index &+= 1
-        var members: [(key: String, at: Builder.Position, value: Builder.Value)] = []
+        var members: [Builder.Member] = []
         // Keys seen, once an object is long enough that a linear check would be quadratic.
         var keys: Set<String> = []
         skipSpace()
@@ -209,8 +214,8 @@ struct JSONReader<Builder: JSONTreeBuilder> {
             let start = index
             let keyPosition = builder.position(at: start)
             let key = try string()
-            if members.count == 16 { keys = Set(members.map(\.key)) }
-            let repeated = members.count < 16 ? members.contains(where: { $0.key == key }) : !keys.insert(key).inserted
+            if members.count == 16 { keys = Set(members.map(builder.key(of:))) }
+            let repeated = members.count < 16 ? members.contains(where: { builder.key(of: $0) == key }) : !keys.insert(key).inserted
             if repeated {
                 throw JSONSyntaxError(column: start + 1, message: "the key \"\(key)\" appears twice in one object")
             }
@@ -218,7 +223,8 @@ struct JSONReader<Builder: JSONTreeBuilder> {
             guard current == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             index &+= 1
             skipSpace()
-            members.append((key, keyPosition, try value()))
+            let value = try value()
+            members.append(builder.member(key, at: keyPosition, value: value))
             skipSpace()
             switch current {
             case UInt8(ascii: ","):

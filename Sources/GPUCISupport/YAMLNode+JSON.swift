@@ -93,10 +93,9 @@ enum JSONNodes {
             .sequence(Node.Sequence(items, tag, .flow, position))
         }
 
-        func object(_ members: [(key: String, at: Mark, value: Node)], at position: Mark) -> Node {
-            let pairs = members.map { member in (string(member.key, at: member.at), member.value) }
-            return .mapping(Node.Mapping(pairs, tag, .flow, position))
-        }
+        func member(_ key: String, at position: Mark, value: Node) -> (Node, Node) { (string(key, at: position), value) }
+        func key(of member: (Node, Node)) -> String { member.0.scalar?.string ?? "" }
+        func object(_ members: [(Node, Node)], at position: Mark) -> Node { .mapping(Node.Mapping(members, tag, .flow, position)) }
 
         private func plain(_ text: String, at position: Mark) -> Node {
             .scalar(Node.Scalar(text, tag, .plain, position))

@@ -137,7 +137,6 @@ public struct YAMLNode {
         }
         var entries: [(key: String, value: YAMLNode)] = []
         entries.reserveCapacity(mapping.count)
-        var keyLines: [Int] = []
         // Small mappings (nearly all) find a repeat by scanning; large ones by a table.
         var seen: [String: Int]? = mapping.count > 16 ? [:] : nil
         // By index: iterating a Yams mapping copies all its pairs first.
@@ -154,12 +153,12 @@ public struct YAMLNode {
             }
             let earlier = seen != nil ? seen?[key] : entries.firstIndex { $0.key == key }
             if let earlier {
+                let firstLine = mapping[mapping.index(mapping.startIndex, offsetBy: earlier)].key.mark?.line ?? 0
                 throw YAMLNode(node: keyNode, file: file, keyPath: child.keyPath)
-                    .error("duplicate key '\(key)' (first given on line \(keyLines[earlier]))")
+                    .error("duplicate key '\(key)' (first given on line \(firstLine))")
             }
             seen?[key] = entries.count
             entries.append((key, child))
-            keyLines.append(keyNode.mark?.line ?? 0)
         }
         return YAMLMapping(owner: self, entries: entries)
     }

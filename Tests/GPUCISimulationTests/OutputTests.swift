@@ -26,11 +26,17 @@ import Testing
         results.append(try SessionSimulator.run(ScenarioGenerator.generate(options), topology: TopologyLoader.load("2x23028MiB"),
                                                 catalog: ReferenceModels.catalog, eviction: .lru))
         #expect(results.count > 3)
+        var booting = 0.0
         for result in results {
             let report = SessionReport(result)
             #expect(report.json() == (try report.encodedJSON()), "\(result.scenario) on \(result.topology)")
             #expect(ChromeTrace.render(result) == (try ChromeTrace.encoded(result)), "\(result.scenario) on \(result.topology)")
+            // The summary's booting time without the timeline equals the timeline's.
+            let spans = Timeline(result).workers.reduce(0.0) { $0 + Double(($1.healthy ?? $1.end) - $1.launch) * Double($1.gpus.count) }
+            #expect(SessionSummary.bootingMicroseconds(result) == spans)
+            booting += spans
         }
+        #expect(booting > 0)
     }
 
     @Test func chromeTraceParsesBackWithRequiredFields() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import GPUCISupport
 import Testing
 
@@ -74,6 +75,9 @@ import Testing
         let twice = error { () throws(InputError) in _ = try root("a: x\n1: y\n\"1\": z\n").mapping() }
         #expect(twice?.location?.line == 2)
         #expect(twice?.message == "not valid YAML: duplicate keys '1' in one mapping")
+        // Keys Yams tells apart by their tags are still one key to gpuci.
+        let tagged = error { () throws(InputError) in _ = try root("b: 0\n!x a: 1\na: 2\n").mapping() }
+        #expect(tagged?.message == "duplicate key 'a' (first given on line 2)" && tagged?.location?.line == 3)
         let complex = error { () throws(InputError) in _ = try root("? [a, b]\n: 1\n").mapping() }
         #expect(complex?.message == "expected a plain key, found a list" && complex?.location?.line == 1)
     }
@@ -215,5 +219,21 @@ import Testing
             }
         }
         #expect(trees > 50 && parseErrors > 50)
+    }
+}
+
+@Suite struct ReadTextTests {
+    @Test func aByteOrderMarkIsDroppedAndBadUTF8Refused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gpuci-readtext-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let marked = directory.appendingPathComponent("bom.yaml")
+        try Data([0xEF, 0xBB, 0xBF] + Array("a: é\n".utf8)).write(to: marked)
+        #expect(try AtomicFile.readText(marked.path) == "a: é\n")
+        let bad = directory.appendingPathComponent("bad.yaml")
+        try Data([0x61, 0x3A, 0x20, 0xFF, 0x0A]).write(to: bad)
+        #expect { try AtomicFile.readText(bad.path) } throws: { error in
+            (error as? InputError)?.description == "\(bad.path): the file is not UTF-8 text"
+        }
     }
 }
