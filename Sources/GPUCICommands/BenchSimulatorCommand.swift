@@ -11,8 +11,10 @@ struct BenchSimulatorCommand: ParsableCommand {
         commandName: "simulator",
         abstract: "Read a scenario, simulate its session N times and print events per second.",
         discussion: """
-            Reading and validating are timed once; each session run starts from the validated \
-            scenario (collection scan, engine). Events are the engine's processed queue events. Build with \
+            Reading and preparing (model overrides, validation, the collection scan) are timed once, as \
+            gpuci simulate does them once per scenario; each session run starts from the prepared scenario \
+            (the engine, and a new scan only where the later rules skip items on this runner). Events are \
+            the engine's processed queue events. Build with \
             `swift build -c release` for meaningful figures.
             Example: gpuci scenario generate --tests 10000 --models 24 --seed 1 --pd-share 0.2 > big.yaml && gpuci bench simulator big.yaml --topology 4x23028MiB
             """
@@ -67,7 +69,7 @@ struct BenchSimulatorReport: Encodable {
     var sessions: Int
     var eventsPerSession: Int
     var readSeconds: Double
-    /// Applying the model overrides and validating, once per scenario.
+    /// Applying the model overrides, validating and scanning, once per scenario.
     var prepareSeconds: Double
     /// Mean seconds of one session run.
     var sessionSeconds: Double
@@ -89,7 +91,7 @@ struct BenchSimulatorReport: Encodable {
     var table: String {
         [("tests", "\(tests)"), ("sessions", "\(sessions)"), ("events", "\(eventsPerSession) per session"),
          ("reading", String(format: "%.6f s", readSeconds)),
-         ("validating", String(format: "%.6f s", prepareSeconds)), ("session", String(format: "%.6f s", sessionSeconds)),
+         ("preparing", String(format: "%.6f s", prepareSeconds)), ("session", String(format: "%.6f s", sessionSeconds)),
          ("events/s", "\(Int(eventsPerSecond))")]
             .map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }
             .joined(separator: "\n")

@@ -12,6 +12,23 @@ extension ModelPool {
     /// Whether `worker` is running.
     public func isRunning(_ worker: WorkerHandle) -> Bool { records[Int(worker.index)].live }
 
+    /// The handle of the identity whose key is `key`, once the pool has seen it.
+    public func handle(of key: String) -> WorkerHandle? { table.handle(forKey: key).map(WorkerHandle.init(index:)) }
+
+    /// Whether the running `worker` passed its health check; `nil` when it is not running.
+    public func isHealthy(_ worker: WorkerHandle) -> Bool? {
+        let record = records[Int(worker.index)]
+        return record.live ? record.healthy : nil
+    }
+
+    /// ``markHealthy(_:)-(String)`` by handle; false when `worker` is not running.
+    @discardableResult
+    public mutating func markHealthy(_ worker: WorkerHandle) -> Bool {
+        guard records[Int(worker.index)].live else { return false }
+        records[Int(worker.index)].healthy = true
+        return true
+    }
+
     /// ``get(model:mode:now:)`` over handles: the regular worker `<model>:<mode>`, whether it was
     /// launched by this call, and the workers evicted appended to `evicted`. With `evicted` reused
     /// (emptied, capacity kept) it allocates nothing once the pool has seen every identity.

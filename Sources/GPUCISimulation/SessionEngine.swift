@@ -6,13 +6,14 @@ import GPUCITopology
 struct SessionEngine {
     enum Happening: Sendable {
         /// A worker's server starts answering its health check.
-        case workerReady(key: String, generation: Int)
+        case workerReady(worker: WorkerHandle, generation: Int)
         /// The session process wakes up (end of a sleep, a health poll, a test body).
         case wake(token: Int)
     }
 
     /// What the simulator knows about a launched worker beyond the pool's record.
     struct Boot {
+        var key: String
         var gpus: [Int]
         var readyAt: SimTime
         var generation: Int
@@ -34,7 +35,8 @@ struct SessionEngine {
     var processed = 0
     var workerWait: SimTime = 0
     var gatewayWait: SimTime = 0
-    var boots: [String: Boot] = [:]
+    /// Per pool handle, the boot of the worker while it runs.
+    var boots: [Boot?] = []
     var generation = 0
     var nextToken = 0
     var poolStarted = false
@@ -70,11 +72,11 @@ struct SessionEngine {
             now = entry.time
             processed += 1
             switch entry.payload {
-            case let .workerReady(key, generation):
-                if var boot = boots[key], boot.generation == generation {
+            case let .workerReady(worker, generation):
+                if var boot = boot(worker), boot.generation == generation {
                     boot.ready = true
-                    boots[key] = boot
-                    record(.ready, key, gpus: boot.gpus)
+                    boots[Int(worker.index)] = boot
+                    record(.ready, boot.key, gpus: boot.gpus)
                 }
             case let .wake(woken):
                 if woken == token { return }
@@ -86,21 +88,41 @@ struct SessionEngine {
 
     // MARK: Workers
 
+    /// The pool's handle of a worker it launched.
+    func handle(_ key: String) -> WorkerHandle {
+        guard let worker = pool.handle(of: key) else { preconditionFailure("the pool launched \(key) without interning it") }
+        return worker
+    }
+
+    /// The boot of the running `worker`, if the session launched it.
+    func boot(_ worker: WorkerHandle) -> Boot? {
+        Int(worker.index) < boots.count ? boots[Int(worker.index)] : nil
+    }
+
     /// Records the launch of `instance` now and schedules the moment its server answers.
     mutating func launched(_ instance: ModelInstance, for test: String?) {
         generation += 1
         let startup = catalog[instance.identity.model].map { timing.startupSeconds(for: $0) } ?? 60
-        let boot = Boot(gpus: instance.gpus, readyAt: now + SimTime.seconds(startup), generation: generation)
-        boots[instance.key] = boot
+        let worker = handle(instance.key)
+        let boot = Boot(key: instance.key, gpus: instance.gpus, readyAt: now + SimTime.seconds(startup), generation: generation)
+        let index = Int(worker.index)
+        if index >= boots.count { boots.append(contentsOf: repeatElement(nil, count: index + 1 - boots.count)) }
+        boots[index] = boot
         record(.launch, instance.key, gpus: instance.gpus, test: test)
-        queue.schedule(.workerReady(key: instance.key, generation: generation), at: boot.readyAt)
+        queue.schedule(.workerReady(worker: worker, generation: generation), at: boot.readyAt)
+    }
+
+    /// Forgets the boot of `key` (evicted or timed out); returns its GPUs.
+    mutating func forget(_ key: String) -> [Int] {
+        guard let worker = pool.handle(of: key), Int(worker.index) < boots.count else { return [] }
+        defer { boots[Int(worker.index)] = nil }
+        return boots[Int(worker.index)]?.gpus ?? []
     }
 
     /// Records evictions (each costs a terminate) and forgets their boots.
     mutating func evicted(_ keys: [String], for test: String?, reason: String) {
         for key in keys {
-            record(.evict, key, gpus: boots[key]?.gpus ?? [], test: test, detail: reason)
-            boots[key] = nil
+            record(.evict, key, gpus: forget(key), test: test, detail: reason)
             sleep(seconds: timing.terminateSeconds)
         }
     }
@@ -117,16 +139,16 @@ struct SessionEngine {
     /// `_wait_all_healthy` / `_wait_for_instance`: polls every interval from now (+ grace) until every
     /// key is healthy or the startup timeout passes; timed-out workers are removed and returned.
     mutating func waitHealthy(_ keys: [String], grace: Double, for test: String?) -> [String] {
-        var pending = keys.filter { pool.isHealthy($0) == false }
+        var pending = keys.compactMap { key in pool.handle(of: key).flatMap { pool.isHealthy($0) == false ? $0 : nil } }
         guard !pending.isEmpty else { return [] }
         let start = now
         let deadline = start + SimTime.seconds(timing.startupTimeout)
         if grace > 0 { sleep(seconds: grace) }
         while true {
-            pending.removeAll { key in
-                guard boots[key]?.ready == true else { return false }
-                pool.markHealthy(key)
-                record(.healthy, key, gpus: boots[key]?.gpus ?? [], test: test)
+            pending.removeAll { worker in
+                guard let boot = boot(worker), boot.ready else { return false }
+                pool.markHealthy(worker)
+                record(.healthy, boot.key, gpus: boot.gpus, test: test)
                 return true
             }
             if pending.isEmpty { break }
@@ -138,13 +160,12 @@ struct SessionEngine {
             sleep(until: next)
         }
         workerWait += now - start
-        for key in pending {
-            record(.timeout, key, gpus: boots[key]?.gpus ?? [], test: test,
-                   detail: "not healthy within \(Int(timing.startupTimeout)) s")
+        let timedOut = pending.map { pool.key(of: $0) }
+        for key in timedOut {
+            record(.timeout, key, gpus: forget(key), test: test, detail: "not healthy within \(Int(timing.startupTimeout)) s")
             pool.remove(key)
-            boots[key] = nil
         }
-        return pending
+        return timedOut
     }
 
     // MARK: Session

@@ -23,8 +23,11 @@ public struct PreparedScenario: Sendable {
     public let scenario: Scenario
     /// The catalog with the scenario's model overrides applied.
     public let catalog: ModelCatalog
+    /// The collection scan under the scenario's own profile, made once for every run that uses
+    /// that profile and skips no further item (nil for a reordered copy: its first-seen order differs).
+    let scan: (profile: SessionProfile, scan: CollectionScan)?
 
-    /// Applies `scenario`'s model overrides to `catalog` and validates it.
+    /// Applies `scenario`'s model overrides to `catalog`, validates it and scans it.
     ///
     /// - Throws: `InputError` for an unknown model or backend, or a test asking for two gateway modes.
     public init(_ scenario: Scenario, catalog: ModelCatalog) throws(InputError) {
@@ -32,6 +35,8 @@ public struct PreparedScenario: Sendable {
         try ScenarioValidator.validate(scenario, catalog: catalog)
         self.scenario = scenario
         self.catalog = catalog
+        let profile = scenario.resolvedProfile
+        self.scan = (profile, SessionSimulator.scan(scenario, profile: profile, catalog: catalog))
     }
 
     /// A scenario known to be valid against `catalog` (overrides applied): the same items as a
@@ -39,6 +44,7 @@ public struct PreparedScenario: Sendable {
     init(checked scenario: Scenario, catalog: ModelCatalog) {
         self.scenario = scenario
         self.catalog = catalog
+        self.scan = nil
     }
 
     /// The same items in another order (validation does not depend on order).
@@ -83,12 +89,12 @@ public enum SessionSimulator {
         let catalog = prepared.catalog
         let profile = profile ?? prepared.scenario.resolvedProfile
         var scenario = prepared.scenario
+        var skippedMore = false
         if profile == .later, !scenario.skipsModelPool {
-            skipTooLarge(&scenario, gpus: topology.devices.count, tp: { catalog[$0]?.tp })
+            skippedMore = skipTooLarge(&scenario, gpus: topology.devices.count, tp: { catalog[$0]?.tp })
         }
-        let scan = profile == .later
-            ? CollectionScan(items: scenario.tests, ownBackendOnly: true, includingSkipped: false) { catalog[$0]?.tp }
-            : CollectionScan(items: scenario.tests) { catalog[$0]?.tp }
+        let scan = prepared.scan.flatMap { $0.profile == profile && !skippedMore ? $0.scan : nil }
+            ?? Self.scan(scenario, profile: profile, catalog: catalog)
         let overridden = scenario.environmentRequirements(catalog: catalog)
         // SKIP_MODEL_POOL, or an override naming no known model: a pool without GPUs (§4.5).
         let withoutGPUs = scenario.skipsModelPool || overridden?.isEmpty == true
@@ -123,11 +129,25 @@ public enum SessionSimulator {
     }
 
     /// The later rules' collection hook: an item needing more GPUs than the runner has is skipped.
-    static func skipTooLarge(_ scenario: inout Scenario, gpus: Int, tp: (String) -> Int?) {
+    /// Returns whether it skipped any.
+    @discardableResult
+    static func skipTooLarge(_ scenario: inout Scenario, gpus: Int, tp: (String) -> Int?) -> Bool {
+        var skipped = false
         for index in scenario.tests.indices where scenario.tests[index].skip == nil {
             let need = CollectionScan.gpus(of: scenario.tests[index], ownBackendOnly: true, tp: tp)
-            if need > gpus { scenario.tests[index].skip = "needs \(need) GPUs, the runner has \(gpus)" }
+            if need > gpus {
+                scenario.tests[index].skip = "needs \(need) GPUs, the runner has \(gpus)"
+                skipped = true
+            }
         }
+        return skipped
+    }
+
+    /// The collection scan of `profile`: the later rules scan the running items' own backends only.
+    static func scan(_ scenario: Scenario, profile: SessionProfile, catalog: ModelCatalog) -> CollectionScan {
+        profile == .later
+            ? CollectionScan(items: scenario.tests, ownBackendOnly: true, includingSkipped: false) { catalog[$0]?.tp }
+            : CollectionScan(items: scenario.tests) { catalog[$0]?.tp }
     }
 
     /// Loads the topology (`override` or the scenario's) and the bundled catalog, then runs.
