@@ -17,7 +17,7 @@ let swiftSettings: [SwiftSetting] = [
 
 // Everything at the root that is neither GPUCIData's source nor its resources.
 let dataTargetExcludes = [
-    "README.md", "Tests", "Benchmarks", "Scripts", "docs",
+    "README.md", "Tests", "Benchmarks", "Scripts", "docs", "contrib",
     "Sources/CHwloc", "Sources/CNuma", "Sources/CZlib", "Sources/CSpawn", "Sources/GPUCISupport", "Sources/GPUCITopology",
     "Sources/GPUCIAllocation", "Sources/GPUCIPool", "Sources/GPUCISimulation", "Sources/GPUCIPlanner",
     "Sources/GPUCIHistory", "Sources/GPUCIFleet", "Sources/GPUCICommands", "Sources/gpuci", "Sources/GPUCIPython",

@@ -22,17 +22,40 @@ public struct YAMLNode {
     /// The key path from the document root, such as `devices[0].memoryMiB`; empty for the root.
     /// Built only when asked for (an error or a message): reading a large file makes millions of nodes.
     public var path: String { keyPath.text }
-    private let keyPath: KeyPath
+    /// The parent's path and this node's step from it: a child shares its parent's path (one box
+    /// per container read, not one per node).
+    private let parentPath: KeyPath
+    private let step: Step
 
     /// Creates a located node; ``parse(_:file:)`` and the accessors make them.
     public init(node: Node, file: String, path: String) {
-        self.init(node: node, file: file, keyPath: path.isEmpty ? .root : .text(path))
+        self.init(node: node, file: file, parent: path.isEmpty ? .root : .text(path), step: .none)
+    }
+
+    private init(node: Node, file: String, parent: KeyPath, step: Step) {
+        self.node = node
+        self.file = file
+        self.parentPath = parent
+        self.step = step
     }
 
     private init(node: Node, file: String, keyPath: KeyPath) {
-        self.node = node
-        self.file = file
-        self.keyPath = keyPath
+        self.init(node: node, file: file, parent: keyPath, step: .none)
+    }
+
+    /// How a node hangs from its parent.
+    private enum Step {
+        case none
+        case key(String)
+        case index(Int)
+    }
+
+    private var keyPath: KeyPath {
+        switch step {
+        case .none: parentPath
+        case let .key(key): .key(parentPath, key)
+        case let .index(offset): .index(parentPath, offset)
+        }
     }
 
     /// A node's place under the root, kept as links to its parent's.
@@ -137,6 +160,7 @@ public struct YAMLNode {
         }
         var entries: [(key: String, value: YAMLNode)] = []
         entries.reserveCapacity(mapping.count)
+        let base = keyPath
         // Small mappings (nearly all) find a repeat by scanning; large ones by a table.
         var seen: [String: Int]? = mapping.count > 16 ? [:] : nil
         // By index: iterating a Yams mapping copies all its pairs first.
@@ -146,7 +170,7 @@ public struct YAMLNode {
                 let keyAt = YAMLNode(node: keyNode, file: file, keyPath: keyPath)
                 throw keyAt.error("expected a plain key, found \(keyAt.found)")
             }
-            let child = self.child(valueNode, key: key)
+            let child = YAMLNode(node: valueNode, file: file, parent: base, step: .key(key))
             if let allowed, !allowed.contains(key) {
                 throw YAMLNode(node: keyNode, file: file, keyPath: child.keyPath)
                     .error("unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
@@ -170,8 +194,9 @@ public struct YAMLNode {
         guard let sequence = node.sequence else {
             throw error("expected a list\(what.map { " of \($0)" } ?? ""), found \(found)")
         }
+        let base = keyPath
         return sequence.enumerated().map { offset, item in
-            YAMLNode(node: item, file: file, keyPath: .index(keyPath, offset))
+            YAMLNode(node: item, file: file, parent: base, step: .index(offset))
         }
     }
 
@@ -189,7 +214,7 @@ public struct YAMLNode {
 
     /// The node for `key` inside this mapping node.
     func child(_ node: Node, key: String) -> YAMLNode {
-        YAMLNode(node: node, file: file, keyPath: .key(keyPath, key))
+        YAMLNode(node: node, file: file, parent: keyPath, step: .key(key))
     }
 
     /// ` (what)`, or nothing.

@@ -1,15 +1,23 @@
 import Benchmark
 import GPUCIPool
 import GPUCISimulation
+import GPUCISupport
 import GPUCITopology
 
 // Units of work:
 // - `simulator.queue.100pending`: 1,000 schedule+pop pairs on an EventQueue holding about 100 events
 //   (events/s = throughput × 1,000).
 // - `simulator.session.gateway-e2e-shape`: one whole 26-test session shaped like the e2e CI job on 4×A10.
-// - `simulator.session.10000tests`: one whole generated 10,000-test session (24 models, 20% PD) on 4×A10;
-//   the simulator's own count of processed queue events per session is printed once at start-up, so
+// - `simulator.session.10000tests`: one whole generated 10,000-test session (24 models, 20% PD) on 4×A10,
+//   from the scenario prepared once (as `gpuci simulate` runs every combination); the simulator's own
+//   count of processed queue events per session is printed once at start-up, so
 //   events/s = that count × sessions/s.
+// - `simulator.prepare.10000tests`: that scenario's model overrides, validation and collection scan.
+// - `simulator.read.10000tests.yaml` / `.json`: parsing the scenario from text (`scenario generate`'s
+//   YAML, and its `--format json`), file reading excluded.
+// - `simulator.report.10000tests.stream` / `.encoder`: the session's `--format json` report written by
+//   the one-pass writer, and the same bytes through JSONEncoder; `simulator.trace.10000tests`: its
+//   Chrome trace.
 let catalog = ModelCatalog([
     ModelSpec(id: "llama-8b", memoryGB: 16, tp: 1, startupSeconds: 36),
     ModelSpec(id: "embedding", memoryGB: 14, tp: 1, features: ["embedding"], startupSeconds: 34),
@@ -68,7 +76,30 @@ let benchmarks: @Sendable () -> Void = {
     if let result = session(big, a10) {
         print("simulator.session.10000tests: \(result.processedEvents) processed queue events, \(result.events.count) recorded events, \(result.launches) launches per session")
     }
-    Benchmark("simulator.session.10000tests", configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(10), maxIterations: 20)) { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(session(big, a10)?.processedEvents) }
+    let large = Benchmark.Configuration(metrics: [.wallClock, .throughput], maxDuration: .seconds(10), maxIterations: 20)
+    guard let prepared = try? PreparedScenario(big, catalog: catalog) else { return }
+    Benchmark("simulator.session.10000tests", configuration: large) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(SessionSimulator.run(prepared, topology: a10).processedEvents) }
+    }
+    Benchmark("simulator.prepare.10000tests", configuration: large) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? PreparedScenario(big, catalog: catalog)) }
+    }
+    let yaml = ScenarioWriter.yaml(big), json = ScenarioWriter.json(big)
+    Benchmark("simulator.read.10000tests.yaml", configuration: large) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? ScenarioParser.parse(yaml, file: "big.yaml")) }
+    }
+    Benchmark("simulator.read.10000tests.json", configuration: large) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? ScenarioParser.parse(json, file: "big.json")) }
+    }
+    let result = SessionSimulator.run(prepared, topology: a10)
+    let report = SessionReport(result)
+    Benchmark("simulator.report.10000tests.stream", configuration: large) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(report.json()) }
+    }
+    Benchmark("simulator.report.10000tests.encoder", configuration: large) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? JSONOutput.string(report)) }
+    }
+    Benchmark("simulator.trace.10000tests", configuration: large) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(ChromeTrace.render(result)) }
     }
 }
