@@ -68,33 +68,42 @@ struct BenchAllocatorCommand: ParsableCommand {
 
 /// The figures `gpuci bench allocator` prints.
 struct BenchAllocatorReport: Encodable {
-    var allocator: String
-    var policy: String
-    var gpus: Int
-    var ops: Int
-    var slotsMade: Int
-    var seconds: Double
-    var opsPerSecond: Double { seconds > 0 ? (Double(ops) / seconds).rounded() : 0 }
+    let allocator: String
+    let policy: String
+    let gpus: Int
+    let ops: Int
+    let slotsMade: Int
+    let seconds: Double
+    let opsPerSecond: Double
 
-    enum CodingKeys: String, CodingKey { case allocator, policy, gpus, ops, slotsMade, seconds, opsPerSecond }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(allocator, forKey: .allocator)
-        try container.encode(policy, forKey: .policy)
-        try container.encode(gpus, forKey: .gpus)
-        try container.encode(ops, forKey: .ops)
-        try container.encode(slotsMade, forKey: .slotsMade)
-        try container.encode(seconds, forKey: .seconds)
-        try container.encode(opsPerSecond, forKey: .opsPerSecond)
+    init(allocator: String, policy: String, gpus: Int, ops: Int, slotsMade: Int, seconds: Double) {
+        self.allocator = allocator
+        self.policy = policy
+        self.gpus = gpus
+        self.ops = ops
+        self.slotsMade = slotsMade
+        self.seconds = seconds
+        self.opsPerSecond = BenchOutput.rate(ops, seconds)
     }
 
     var table: String {
-        let rows = [
+        BenchOutput.table([
             ("allocator", "\(allocator) (\(policy))"), ("gpus", "\(gpus)"), ("ops", "\(ops)"),
             ("slots made", "\(slotsMade)"), ("seconds", String(format: "%.6f", seconds)),
             ("ops/s", "\(Int(opsPerSecond))"),
-        ]
-        return rows.map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+        ])
+    }
+}
+
+/// What the `gpuci bench` commands share: rates and the `name  value` table.
+enum BenchOutput {
+    /// `count` per second, rounded; 0 for no time.
+    static func rate(_ count: Int, _ seconds: Double) -> Double {
+        seconds > 0 ? (Double(count) / seconds).rounded() : 0
+    }
+
+    /// One `name  value` line per row, names padded to 12 columns.
+    static func table(_ rows: [(String, String)]) -> String {
+        rows.map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
 }

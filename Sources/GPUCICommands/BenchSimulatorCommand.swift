@@ -65,36 +65,32 @@ struct BenchSimulatorCommand: ParsableCommand {
 
 /// The figures `gpuci bench simulator` prints.
 struct BenchSimulatorReport: Encodable {
-    var tests: Int
-    var sessions: Int
-    var eventsPerSession: Int
-    var readSeconds: Double
+    let tests: Int
+    let sessions: Int
+    let eventsPerSession: Int
+    let readSeconds: Double
     /// Applying the model overrides, validating and scanning, once per scenario.
-    var prepareSeconds: Double
+    let prepareSeconds: Double
     /// Mean seconds of one session run.
-    var sessionSeconds: Double
-    var eventsPerSecond: Double { sessionSeconds > 0 ? (Double(eventsPerSession) / sessionSeconds).rounded() : 0 }
+    let sessionSeconds: Double
+    let eventsPerSecond: Double
 
-    enum CodingKeys: String, CodingKey { case tests, sessions, eventsPerSession, readSeconds, prepareSeconds, sessionSeconds, eventsPerSecond }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(tests, forKey: .tests)
-        try container.encode(sessions, forKey: .sessions)
-        try container.encode(eventsPerSession, forKey: .eventsPerSession)
-        try container.encode(readSeconds, forKey: .readSeconds)
-        try container.encode(prepareSeconds, forKey: .prepareSeconds)
-        try container.encode(sessionSeconds, forKey: .sessionSeconds)
-        try container.encode(eventsPerSecond, forKey: .eventsPerSecond)
+    init(tests: Int, sessions: Int, eventsPerSession: Int, readSeconds: Double, prepareSeconds: Double, sessionSeconds: Double) {
+        self.tests = tests
+        self.sessions = sessions
+        self.eventsPerSession = eventsPerSession
+        self.readSeconds = readSeconds
+        self.prepareSeconds = prepareSeconds
+        self.sessionSeconds = sessionSeconds
+        self.eventsPerSecond = BenchOutput.rate(eventsPerSession, sessionSeconds)
     }
 
     var table: String {
-        [("tests", "\(tests)"), ("sessions", "\(sessions)"), ("events", "\(eventsPerSession) per session"),
-         ("reading", String(format: "%.6f s", readSeconds)),
-         ("preparing", String(format: "%.6f s", prepareSeconds)), ("session", String(format: "%.6f s", sessionSeconds)),
-         ("events/s", "\(Int(eventsPerSecond))")]
-            .map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }
-            .joined(separator: "\n")
+        BenchOutput.table([
+            ("tests", "\(tests)"), ("sessions", "\(sessions)"), ("events", "\(eventsPerSession) per session"),
+            ("reading", String(format: "%.6f s", readSeconds)), ("preparing", String(format: "%.6f s", prepareSeconds)),
+            ("session", String(format: "%.6f s", sessionSeconds)), ("events/s", "\(Int(eventsPerSecond))"),
+        ])
     }
 }
 

@@ -32,24 +32,22 @@ func runPoolBenchmark(trace: String, repeat count: Int, format: ReportFormat) th
 
 /// The figures `gpuci bench pool` prints.
 struct PoolBenchReport: Encodable {
-    var ops: Int
-    var seconds: Double
+    let ops: Int
+    let seconds: Double
+    let opsPerSecond: Double
     /// Instances in all output results, so the replayed work is observable (not printed in JSON).
-    var instancesReported: Int
-    var opsPerSecond: Double { seconds > 0 ? (Double(ops) / seconds).rounded() : 0 }
+    let instancesReported: Int
 
     enum CodingKeys: String, CodingKey { case ops, seconds, opsPerSecond }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(ops, forKey: .ops)
-        try container.encode(seconds, forKey: .seconds)
-        try container.encode(opsPerSecond, forKey: .opsPerSecond)
+    init(ops: Int, seconds: Double, instancesReported: Int) {
+        self.ops = ops
+        self.seconds = seconds
+        self.opsPerSecond = BenchOutput.rate(ops, seconds)
+        self.instancesReported = instancesReported
     }
 
     var table: String {
-        [("ops", "\(ops)"), ("seconds", String(format: "%.6f", seconds)), ("ops/s", "\(Int(opsPerSecond))")]
-            .map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }
-            .joined(separator: "\n")
+        BenchOutput.table([("ops", "\(ops)"), ("seconds", String(format: "%.6f", seconds)), ("ops/s", "\(Int(opsPerSecond))")])
     }
 }

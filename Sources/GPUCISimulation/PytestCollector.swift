@@ -47,8 +47,17 @@ public enum PytestCollector {
             for file in found where seen.insert(file).inserted { files.append(file) }
         }
         let tree = PytestTree(root: rootDirectory(for: paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }))
-        let scopes = try tree.fixtureScopes(for: files)
+        let plugins = try tree.pluginModules(for: files)
+        let scopes = try PytestTree.fixtureScopes(in: plugins)
         var collector = Collector(tree: tree, groupByClass: (scopes["setup_backend"] ?? .class) == .class)
+        if let pool = try tree.slotPool() {
+            collector.notes.append("\(pool.file):\(pool.line): the tree caches workers in smg's session WorkerPool (one worker set at a time, "
+                + "PD workers uncached); simulate it with --eviction slots:1")
+        }
+        for hook in PytestTree.reorderingHooks(in: plugins) {
+            collector.notes.append("\(hook.file):\(hook.line): pytest_collection_modifyitems reorders or deselects the items; pytest runs it, "
+                + "this import keeps the collection order (record the final order with the pytest plugin: pytest --collect-only --gpuci-scenario=FILE)")
+        }
         var items: [TestItem] = []
         for file in files {
             items += try collector.collect(module: tree.module(at: file))

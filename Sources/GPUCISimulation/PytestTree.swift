@@ -172,10 +172,10 @@ final class PytestTree {
 
     // MARK: Fixture scopes
 
-    /// The scope of each fixture defined in the `conftest.py` files from the rootdir down to the
-    /// collected files' folders and in the modules their `pytest_plugins` name (a package: every
-    /// module in it); a deeper conftest's definition wins.
-    func fixtureScopes(for files: [String]) throws(InputError) -> [String: FixtureScope] {
+    /// The `conftest.py` files from the rootdir down to the collected files' folders, each preceded
+    /// by the modules its `pytest_plugins` name (a package: every module in it), shallowest first:
+    /// where pytest finds fixtures and hooks.
+    func pluginModules(for files: [String]) throws(InputError) -> [Module] {
         var folders: [String] = []
         var seen: Set<String> = []
         for file in files {
@@ -188,7 +188,7 @@ final class PytestTree {
             }
             for folder in chain.reversed() where seen.insert(folder).inserted { folders.append(folder) }
         }
-        var scopes: [String: FixtureScope] = [:]
+        var modules: [Module] = []
         var read: Set<String> = []
         for folder in folders.sorted(by: { $0.count < $1.count }) {
             let conftest = folder + "/conftest.py"
@@ -202,15 +202,72 @@ final class PytestTree {
                     let names = (try? FileManager.default.contentsOfDirectory(atPath: package)) ?? []
                     files += names.filter { $0.hasSuffix(".py") && $0 != "__init__.py" }.sorted().map { package + "/" + $0 }
                 }
-                for file in files where read.insert(file).inserted {
-                    for (name, scope) in try Self.fixtures(in: self.module(at: file)) { scopes[name] = scope }
-                }
+                for file in files where read.insert(file).inserted { modules.append(try self.module(at: file)) }
             }
-            if read.insert(conftest).inserted {
-                for (name, scope) in try Self.fixtures(in: module) { scopes[name] = scope }
-            }
+            if read.insert(conftest).inserted { modules.append(module) }
+        }
+        return modules
+    }
+
+    /// The scope of each fixture defined in `modules` (``pluginModules(for:)``); a later (deeper)
+    /// module's definition wins.
+    static func fixtureScopes(in modules: [Module]) throws(InputError) -> [String: FixtureScope] {
+        var scopes: [String: FixtureScope] = [:]
+        for module in modules {
+            for (name, scope) in try Self.fixtures(in: module) { scopes[name] = scope }
         }
         return scopes
+    }
+
+    /// smg's session worker pool where its e2e tree keeps it (`infra/worker_pool.py` under the
+    /// rootdir, a `WorkerPool` class with an `acquire` method): the tree's pool policy, which the
+    /// importer reports rather than guesses from elsewhere.
+    func slotPool() throws(InputError) -> (file: String, line: Int)? {
+        let path = root + "/infra/worker_pool.py"
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let module = try module(at: path)
+        guard let pool = module.source.definitions.first(where: { $0.kind == .classDef && $0.name == "WorkerPool" }),
+              pool.body.contains(where: { $0.definition?.name == "acquire" }) else { return nil }
+        return (module.label, pool.line)
+    }
+
+    /// The `pytest_collection_modifyitems` hooks of `modules` that reorder or deselect items in place
+    /// (`items.sort(…)`, `items[:] = …`, `del items[…]`, `items.reverse/insert/pop/remove(…)`): pytest
+    /// runs them after collection, a static import cannot.
+    static func reorderingHooks(in modules: [Module]) -> [(file: String, line: Int)] {
+        var found: [(file: String, line: Int)] = []
+        for module in modules {
+            for definition in module.source.definitions where definition.kind == .function && definition.name == "pytest_collection_modifyitems" {
+                // pluggy passes hook arguments by name: the list is always `items`.
+                let tokens = definition.body.flatMap(\.tokenLists).flatMap { $0 }
+                if let at = tokens.indices.first(where: { mutates("items", tokens, at: $0) }) {
+                    found.append((module.label, tokens[at].line))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Whether the tokens from `index` mutate the list `items` in place.
+    static func mutates(_ items: String, _ tokens: [PythonToken], at index: Int) -> Bool {
+        func token(_ offset: Int) -> PythonToken? { index + offset < tokens.count ? tokens[index + offset] : nil }
+        if tokens[index] == .name("del"), token(1)?.name == items, token(2)?.isOp("[") == true { return true }
+        guard tokens[index].name == items, index == 0 || tokens[index - 1].isOp(".") == false else { return false }
+        if token(1)?.isOp(".") == true, let method = token(2)?.name, token(3)?.isOp("(") == true {
+            return ["sort", "reverse", "insert", "pop", "remove", "clear", "extend", "append"].contains(method)
+        }
+        // `items[:] = …` and `items[i] = …`: an assignment to a subscript of the list.
+        guard token(1)?.isOp("[") == true else { return false }
+        var depth = 0
+        for offset in 1..<(tokens.count - index) {
+            let next = tokens[index + offset]
+            if next.isOp("[") { depth += 1 }
+            if next.isOp("]") {
+                depth -= 1
+                if depth == 0 { return token(offset + 1)?.isOp("=") == true }
+            }
+        }
+        return false
     }
 
     /// `pytest_plugins = [...]` (or a single string) of a conftest.

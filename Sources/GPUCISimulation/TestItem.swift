@@ -7,60 +7,61 @@ import GPUCIPool
 public struct TestItem: Sendable, Hashable {
     /// The pytest node id, `file::Class::test[param]` or `file::test[param]`.
     public var id: String {
-        get { storage.id }
+        get { storage.fields.id }
         set {
-            unique().id = newValue
-            storage.node = NodeParts(newValue)
+            let box = unique()
+            box.fields.id = newValue
+            box.node = NodeParts(newValue)
         }
     }
     /// The markers pytest sees on the item (closest first where that matters).
     public var markers: TestMarkers {
-        get { storage.markers }
-        set { unique().markers = newValue }
+        get { storage.fields.markers }
+        set { unique().fields.markers = newValue }
     }
     /// The item's own parameter values, by argument name.
     public var params: [String: ParamValue] {
-        get { storage.params }
-        set { unique().params = newValue }
+        get { storage.fields.params }
+        set { unique().fields.params = newValue }
     }
     /// How long the test body runs; `nil` takes the scenario's default.
     public var seconds: Double? {
-        get { storage.seconds }
-        set { unique().seconds = newValue }
+        get { storage.fields.seconds }
+        set { unique().fields.seconds = newValue }
     }
     /// Workers the test body asks the pool for itself (`model_pool.get(model, mode)`), in call order.
     public var uses: [WorkerUse] {
-        get { storage.uses }
-        set { unique().uses = newValue }
+        get { storage.fields.uses }
+        set { unique().fields.uses = newValue }
     }
     /// A gateway the test body starts itself (e.g. IGW), besides any from `setup_backend`.
     public var gatewayModes: [GatewayMode] {
-        get { storage.gatewayModes }
-        set { unique().gatewayModes = newValue }
+        get { storage.fields.gatewayModes }
+        set { unique().fields.gatewayModes = newValue }
     }
     /// Why pytest skips the item (a `skip`/`skipif` mark on it, its class or module, or on its
     /// `pytest.param` value); `nil` when it runs. A skipped item sets up no fixture.
     public var skip: String? {
-        get { storage.skip }
-        set { unique().skip = newValue }
+        get { storage.fields.skip }
+        set { unique().fields.skip = newValue }
     }
     /// The line of the item in the scenario file, when it came from one.
     public var line: Int? {
-        get { storage.line }
-        set { unique().line = newValue }
+        get { storage.fields.line }
+        set { unique().fields.line = newValue }
     }
 
     private var storage: Storage
 
     public init(id: String, markers: TestMarkers = TestMarkers(), params: [String: ParamValue] = [:],
                 seconds: Double? = nil, uses: [WorkerUse] = [], gatewayModes: [GatewayMode] = [], line: Int? = nil) {
-        storage = Storage(id: id, node: NodeParts(id), markers: markers, params: params, seconds: seconds,
-                          uses: uses, gatewayModes: gatewayModes, skip: nil, line: line)
+        storage = Storage(Fields(id: id, markers: markers, params: params, seconds: seconds, uses: uses,
+                                 gatewayModes: gatewayModes, skip: nil, line: line), node: NodeParts(id))
     }
 
     /// The box, copied first when another item shares it.
     private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields, node: storage.node) }
         return storage
     }
 
@@ -73,39 +74,14 @@ public struct TestItem: Sendable, Hashable {
     /// The fields. Mutated only through ``unique()``, so a box shared by two items never changes:
     /// that is what makes it safe to share across threads.
     private final class Storage: @unchecked Sendable {
-        var id: String
+        /// What equality and hashing compare.
+        var fields: Fields
         /// The id split once, when it is set: the simulator asks for an item's class node per event.
         var node: NodeParts
-        var markers: TestMarkers
-        var params: [String: ParamValue]
-        var seconds: Double?
-        var uses: [WorkerUse]
-        var gatewayModes: [GatewayMode]
-        var skip: String?
-        var line: Int?
 
-        init(id: String, node: NodeParts, markers: TestMarkers, params: [String: ParamValue], seconds: Double?,
-             uses: [WorkerUse], gatewayModes: [GatewayMode], skip: String?, line: Int?) {
-            self.id = id
+        init(_ fields: Fields, node: NodeParts) {
+            self.fields = fields
             self.node = node
-            self.markers = markers
-            self.params = params
-            self.seconds = seconds
-            self.uses = uses
-            self.gatewayModes = gatewayModes
-            self.skip = skip
-            self.line = line
-        }
-
-        func copy() -> Storage {
-            Storage(id: id, node: node, markers: markers, params: params, seconds: seconds,
-                    uses: uses, gatewayModes: gatewayModes, skip: skip, line: line)
-        }
-
-        /// What equality and hashing compare (the node parts follow from the id).
-        var fields: Fields {
-            Fields(id: id, markers: markers, params: params, seconds: seconds, uses: uses,
-                   gatewayModes: gatewayModes, skip: skip, line: line)
         }
     }
 

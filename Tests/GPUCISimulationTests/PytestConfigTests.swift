@@ -49,3 +49,57 @@ struct PytestConfigTests {
         }
     }
 }
+
+/// `pytest_collection_modifyitems` hooks that change the items' order: pytest runs them, the static
+/// import says so (smg's later tree clusters items by backend and model in such a hook).
+struct ReorderingHookTests {
+    static func notes(conftest: String) throws -> [String] {
+        let folder = try PytestConfigTests.folder([
+            "pytest.ini": "[pytest]\n",
+            "conftest.py": conftest,
+            "test_a.py": "def test_b():\n    pass\n\ndef test_a():\n    pass\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let collection = try PytestCollector.session(paths: [folder])
+        #expect(collection.items.map(\.function) == ["test_b", "test_a"])
+        return collection.notes.filter { $0.contains("pytest_collection_modifyitems") }
+    }
+
+    @Test(arguments: [
+        ("def pytest_collection_modifyitems(session, config, items):\n    items.sort(key=lambda item: item.name)\n", 2),
+        ("def pytest_collection_modifyitems(config, items):\n    ordered = sorted(items, key=str)\n    items[:] = ordered\n", 3),
+        ("def pytest_collection_modifyitems(config, items):\n    if config.getoption('x'):\n        del items[0]\n", 3),
+        ("def pytest_collection_modifyitems(session, config, items):\n    for item in list(items):\n        if item.name == 'x':\n            items.remove(item)\n", 4),
+    ])
+    func aHookThatReordersIsNamedWithItsLine(conftest: String, line: Int) throws {
+        let notes = try Self.notes(conftest: conftest)
+        #expect(notes.count == 1)
+        #expect(notes.first?.contains("conftest.py:\(line): pytest_collection_modifyitems reorders or deselects") == true)
+    }
+
+    @Test(arguments: [
+        "def pytest_collection_modifyitems(config, items):\n    for item in items:\n        item.add_marker('e2e')\n    total = len(items)\n    items2 = sorted(items)\n",
+        "def pytest_collection_modifyitems(config, items):\n    config.stash[key] = [item.nodeid for item in items]\n    other.items.sort()\n",
+        "def pytest_runtest_setup(item):\n    items = []\n    items.sort()\n",
+    ])
+    func aHookThatOnlyReadsTheItemsIsNotNamed(conftest: String) throws {
+        #expect(try Self.notes(conftest: conftest).isEmpty)
+    }
+}
+
+struct SlotPoolDetectionTests {
+    @Test func smgsWorkerPoolIsNamedAndOtherPoolsAreNot() throws {
+        let pool = "class WorkerPool:\n    def __init__(self):\n        self._key = None\n\n    def acquire(self, *, model_id, engine):\n        return []\n"
+        let folder = try PytestConfigTests.folder(["pytest.ini": "[pytest]\n", "test_a.py": "def test_a():\n    pass\n"])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func notes() throws -> [String] { try PytestCollector.session(paths: [folder]).notes.filter { $0.contains("WorkerPool") } }
+        #expect(try notes().isEmpty)
+        try FileManager.default.createDirectory(atPath: folder + "/infra", withIntermediateDirectories: true)
+        try "class WorkerPool:\n    pass\n".write(toFile: folder + "/infra/worker_pool.py", atomically: true, encoding: .utf8)
+        #expect(try notes().isEmpty)
+        try pool.write(toFile: folder + "/infra/worker_pool.py", atomically: true, encoding: .utf8)
+        let found = try notes()
+        #expect(found.count == 1)
+        #expect(found.first?.hasSuffix("worker_pool.py:1: the tree caches workers in smg's session WorkerPool (one worker set at a time, PD workers uncached); simulate it with --eviction slots:1") == true)
+    }
+}
