@@ -153,3 +153,41 @@ import Testing
         #expect(errors > 100)
     }
 }
+
+/// Long item lists are read concurrently: the same items in the same order, and the same error
+/// (the first by position) as a reading in order.
+@Suite struct ConcurrentItemReadingTests {
+    static func generated() throws -> Scenario {
+        var options = ScenarioGenerator.Options(tests: ScenarioParser.concurrentItemThreshold + 500, models: 8, seed: 21)
+        options.pdShare = 0.3
+        return try ScenarioGenerator.generate(options)
+    }
+
+    @Test func aLongListReadsToTheSameItemsInOrder() throws {
+        let scenario = try Self.generated()
+        for text in [ScenarioWriter.yaml(scenario), ScenarioWriter.json(scenario)] {
+            let read = try ScenarioParser.parse(text, file: "big")
+            #expect(read.tests.count == scenario.tests.count)
+            #expect(read.tests.map(\.id) == scenario.tests.map(\.id))
+            #expect(read.tests.map(\.markers) == scenario.tests.map(\.markers))
+            #expect(read.tests.map(\.params) == scenario.tests.map(\.params))
+            let lines = read.tests.compactMap(\.line)
+            #expect(lines.count == read.tests.count && lines == lines.sorted())
+        }
+    }
+
+    @Test func theFirstBadItemByPositionIsReported() throws {
+        var lines = ScenarioWriter.yaml(try Self.generated()).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let marked = lines.indices.filter { lines[$0].contains("e2e: true") }
+        #expect(marked.count > 2_000)
+        // Two bad items, the later one first in the list of lines changed.
+        for index in [marked[1_900], marked[120]] {
+            lines[index] = lines[index].replacingOccurrences(of: "e2e: true", with: "e2e: maybe")
+        }
+        #expect {
+            try ScenarioParser.parse(lines.joined(separator: "\n"), file: "big.yaml")
+        } throws: { error in
+            (error as? InputError)?.location?.line == marked[120] + 1
+        }
+    }
+}
