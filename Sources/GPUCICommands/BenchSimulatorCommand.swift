@@ -26,8 +26,8 @@ struct BenchSimulatorCommand: ParsableCommand {
     @Option(help: "Topology reference (default: the scenario's).")
     var topology: String?
 
-    @Option(help: "Eviction policy: mru, lru, belady, slots[:N].")
-    var eviction: EvictionPolicy = .mru
+    @Option(help: "Eviction policy: mru, lru, belady, slots[:N] (default: the scenario's, else mru).")
+    var eviction: EvictionPolicy?
 
     @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Sessions to time.")
     var repetitions = 10
@@ -51,7 +51,7 @@ struct BenchSimulatorCommand: ParsableCommand {
         var processed = 0
         let sessions = clock.measure {
             for _ in 0..<repetitions {
-                processed = SessionSimulator.run(prepared, topology: loaded, eviction: eviction).processedEvents
+                processed = SessionSimulator.run(prepared, topology: loaded, eviction: eviction ?? parsed.eviction ?? .mru).processedEvents
             }
         }
         let report = BenchSimulatorReport(tests: parsed.tests.count, sessions: repetitions, eventsPerSession: processed,

@@ -25,8 +25,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Topology reference(s), comma-separated (default: the scenario's).")
     var topology: String?
 
-    @Option(name: .long, help: "Eviction policy or policies: mru (reference), lru, belady, slots[:N] (smg's slot pool, N = 1 by default).")
-    var eviction: String = "mru"
+    @Option(name: .long, help: "Eviction policy or policies: mru (reference), lru, belady, slots[:N] (smg's slot pool, N = 1 by default). Default: the scenario's eviction, else mru.")
+    var eviction: String?
 
     @Option(name: .long, help: "Allocation policy or policies: ordered (reference), ffd, topology.")
     var allocation: String = "ordered"
@@ -59,7 +59,7 @@ struct SimulateCommand: ParsableCommand {
             if let output, output != "-" { try AtomicFile.refuseOverwriting([parsed.file, scenario], with: output, option: option) }
         }
         let topologies = topology.map(SimulateRun.list) ?? [parsed.topology]
-        let evictions = try SimulateRun.list(eviction).map { name throws(InputError) -> EvictionPolicy in
+        let evictions = try SimulateRun.list(eviction ?? parsed.eviction?.rawValue ?? EvictionPolicy.mru.rawValue).map { name throws(InputError) -> EvictionPolicy in
             guard let policy = EvictionPolicy(rawValue: name) else {
                 throw InputError("unknown eviction policy '\(name)' (expected mru, lru, belady, slots or slots:N with N ≥ 1)")
             }

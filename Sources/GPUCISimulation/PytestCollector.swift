@@ -12,6 +12,8 @@ public struct PytestCollection: Sendable {
     public var fixtureScopes: [String: FixtureScope]
     /// Located notes: skip conditions left to run time, fixtures not found.
     public var notes: [String]
+    /// The tree's pool policy when it keeps smg's session `WorkerPool` (`slots:1`), else `nil`.
+    public var eviction: EvictionPolicy?
 }
 
 /// Collects test items from a pytest tree the way pytest would, without running Python: arguments
@@ -50,9 +52,10 @@ public enum PytestCollector {
         let plugins = try tree.pluginModules(for: files)
         let scopes = try PytestTree.fixtureScopes(in: plugins)
         var collector = Collector(tree: tree, groupByClass: (scopes["setup_backend"] ?? .class) == .class)
-        if let pool = try tree.slotPool() {
+        let pool = tree.slotPool()
+        if let pool {
             collector.notes.append("\(pool.file):\(pool.line): the tree caches workers in smg's session WorkerPool (one worker set at a time, "
-                + "PD workers uncached); simulate it with --eviction slots:1")
+                + "PD workers uncached); the scenario says eviction: slots:1, which simulate follows unless --eviction is given")
         }
         for hook in PytestTree.reorderingHooks(in: plugins) {
             collector.notes.append("\(hook.file):\(hook.line): pytest_collection_modifyitems reorders or deselects the items; pytest runs it, "
@@ -66,7 +69,8 @@ public enum PytestCollector {
             collector.notes.append("setup_backend is not defined in the tree's conftest files or their pytest_plugins; its scope is taken as class (the anchor's)")
         }
         var once: Set<String> = []
-        return PytestCollection(items: items, fixtureScopes: scopes, notes: collector.notes.filter { once.insert($0).inserted })
+        return PytestCollection(items: items, fixtureScopes: scopes, notes: collector.notes.filter { once.insert($0).inserted },
+                                eviction: pool == nil ? nil : .slots(EvictionPolicy.smgSlotCount))
     }
 
     /// Test files under `directory`, entries in name order, recursing into subdirectories where they sort.

@@ -19,6 +19,9 @@ public struct Scenario: Sendable, Hashable {
     public var fixtureScopes: [String: FixtureScope] = [:]
     /// The reference era whose rules the session follows; `nil` lets ``resolvedProfile`` detect it.
     public var profile: SessionProfile?
+    /// The tree's own pool policy, when it has one the importer knows (smg's one-slot `WorkerPool`:
+    /// `slots:1`); what `simulate` uses unless `--eviction` says otherwise. `nil`: the reference's MRU.
+    public var eviction: EvictionPolicy?
     /// The file the scenario came from, for error messages.
     public var file: String
 

@@ -18,7 +18,7 @@ public enum ScenarioParser {
         var scenario = Scenario(name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
                                 topology: "", tests: [], file: file)
         var sawTopology = false, sawTests = false
-        for (key, value) in try root.mapping(allowed: ["name", "topology", "models", "timing", "env", "fixtureScopes", "profile", "tests"],
+        for (key, value) in try root.mapping(allowed: ["name", "topology", "models", "timing", "env", "fixtureScopes", "profile", "eviction", "tests"],
                                              what: "a scenario") {
             switch key {
             case "name": scenario.name = try value.string(allowEmpty: true, what: "scenario name")
@@ -42,6 +42,12 @@ public enum ScenarioParser {
                     throw value.error("unknown profile '\(text)' (expected \(SessionProfile.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 scenario.profile = parsed
+            case "eviction":
+                let text = try value.string(what: "an eviction policy")
+                guard let parsed = EvictionPolicy(rawValue: text) else {
+                    throw value.error("unknown eviction policy '\(text)' (expected mru, lru, belady, slots or slots:N with N ≥ 1)")
+                }
+                scenario.eviction = parsed
             case "tests":
                 scenario.tests = try parseItems(value.sequence(of: "collected test items"))
                 sawTests = true

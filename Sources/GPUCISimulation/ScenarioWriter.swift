@@ -27,6 +27,7 @@ public enum ScenarioWriter {
             out.append("fixtureScopes: {\(scenario.fixtureScopes.keys.sorted().map { "\(YAMLText.quoted($0)): \(scenario.fixtureScopes[$0]?.rawValue ?? "")" }.joined(separator: ", "))}")
         }
         if let profile = scenario.profile { out.append("profile: \(profile.rawValue)") }
+        if let eviction = scenario.eviction { out.append("eviction: \(YAMLText.quoted(eviction.rawValue))") }
         let t = scenario.timing
         out.append("timing:")
         if !t.workerStartup.isEmpty {
@@ -116,6 +117,7 @@ public enum ScenarioWriter {
             out.endObject()
         }
         if let profile = scenario.profile { out.key("profile"); out.string(profile.rawValue) }
+        if let eviction = scenario.eviction { out.key("eviction"); out.string(eviction.rawValue) }
         writeTiming(scenario.timing, to: &out)
         out.key("tests")
         out.beginArray()

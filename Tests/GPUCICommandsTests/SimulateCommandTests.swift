@@ -27,6 +27,21 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
     }
 
+    /// A scenario's `eviction:` (smg's slot pool, as the importer finds it) is the default policy;
+    /// `--eviction` still chooses.
+    @Test func theScenariosEvictionIsTheDefault() throws {
+        let scenario = try String(contentsOf: Self.root.appendingPathComponent("Scenarios/gateway-e2e.yaml"), encoding: .utf8)
+        let path = try Self.temporaryFile("slots.yaml", scenario.replacingOccurrences(of: "\ntests:", with: "\neviction: slots:1\ntests:"))
+        func eviction(_ extra: [String]) throws -> String? {
+            let run = try Self.gpuci(["simulate", path, "--format", "json"] + extra)
+            #expect(run.status == 0, "\(run.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            return (object?["summary"] as? [String: Any])?["eviction"] as? String
+        }
+        #expect(try eviction([]) == "slots:1")
+        #expect(try eviction(["--eviction", "mru"]) == "mru")
+    }
+
     @Test func benchmarksJobAsJSON() throws {
         let run = try Self.gpuci(["simulate", "gateway-benchmarks", "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GPUCISupport
+import GPUCIPool
 @testable import GPUCISimulation
 
 /// pytest's configuration files as far as the importer follows them: `testpaths`.
@@ -92,14 +93,20 @@ struct SlotPoolDetectionTests {
         let pool = "class WorkerPool:\n    def __init__(self):\n        self._key = None\n\n    def acquire(self, *, model_id, engine):\n        return []\n"
         let folder = try PytestConfigTests.folder(["pytest.ini": "[pytest]\n", "test_a.py": "def test_a():\n    pass\n"])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        func notes() throws -> [String] { try PytestCollector.session(paths: [folder]).notes.filter { $0.contains("WorkerPool") } }
-        #expect(try notes().isEmpty)
+        func collect() throws -> (notes: [String], eviction: EvictionPolicy?) {
+            let collection = try PytestCollector.session(paths: [folder])
+            return (collection.notes.filter { $0.contains("WorkerPool") }, collection.eviction)
+        }
+        #expect(try collect().notes.isEmpty && collect().eviction == nil)
         try FileManager.default.createDirectory(atPath: folder + "/infra", withIntermediateDirectories: true)
-        try "class WorkerPool:\n    pass\n".write(toFile: folder + "/infra/worker_pool.py", atomically: true, encoding: .utf8)
-        #expect(try notes().isEmpty)
+        for other in ["class WorkerPool:\n    pass\n", "def broken(:\n"] {
+            try other.write(toFile: folder + "/infra/worker_pool.py", atomically: true, encoding: .utf8)
+            #expect(try collect().notes.isEmpty && collect().eviction == nil)
+        }
         try pool.write(toFile: folder + "/infra/worker_pool.py", atomically: true, encoding: .utf8)
-        let found = try notes()
-        #expect(found.count == 1)
-        #expect(found.first?.hasSuffix("worker_pool.py:1: the tree caches workers in smg's session WorkerPool (one worker set at a time, PD workers uncached); simulate it with --eviction slots:1") == true)
+        let found = try collect()
+        #expect(found.eviction == .slots(1))
+        #expect(found.notes.count == 1)
+        #expect(found.notes.first?.hasSuffix("worker_pool.py:1: the tree caches workers in smg's session WorkerPool (one worker set at a time, PD workers uncached); the scenario says eviction: slots:1, which simulate follows unless --eviction is given") == true)
     }
 }

@@ -191,3 +191,24 @@ import Testing
         }
     }
 }
+
+/// A scenario's own pool policy (`eviction:`), read, written and refused when unknown.
+@Suite struct ScenarioEvictionTests {
+    static let text = "topology: a10-4\neviction: slots:1\ntests:\n  - id: a.py::TestA::test_a\n    markers: {e2e: true}\n"
+
+    @Test func isReadAndWrittenInBothFormats() throws {
+        let scenario = try ScenarioParser.parse(Self.text, file: "s.yaml")
+        #expect(scenario.eviction == .slots(1))
+        #expect(try ScenarioParser.parse(ScenarioWriter.yaml(scenario), file: "s.yaml").eviction == .slots(1))
+        #expect(try ScenarioParser.parse(ScenarioWriter.json(scenario), file: "s.json").eviction == .slots(1))
+        #expect(try ScenarioParser.parse("topology: a10-4\ntests: []\n", file: "s.yaml").eviction == nil)
+    }
+
+    @Test func anUnknownPolicyIsRefusedAtItsLine() {
+        #expect {
+            try ScenarioParser.parse(Self.text.replacingOccurrences(of: "slots:1", with: "slots:0"), file: "s.yaml")
+        } throws: { error in
+            (error as? InputError)?.description == "s.yaml:2:11: eviction: unknown eviction policy 'slots:0' (expected mru, lru, belady, slots or slots:N with N ≥ 1)"
+        }
+    }
+}

@@ -140,12 +140,15 @@ def build(items: List[pytest.Item], config: pytest.Config) -> Dict[str, Any]:
                     f"{item.nodeid}: fixture '{name}' is {scope}-scoped here but {scopes[name]}-scoped for "
                     f"{scope_owner[name]}; the scenario keeps {scopes[name]}"
                 ))
-    return {
+    document = {
         "name": config.getoption("gpuci_name") or default_name(config),
         "topology": config.getoption("gpuci_topology"),
         "fixtureScopes": scopes,
         "tests": tests,
     }
+    if scenario.keeps_smg_worker_pool(str(config.rootpath)):
+        document["eviction"] = "slots:1"
+    return document
 
 
 def default_name(config: pytest.Config) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import os
 import tokenize
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -340,3 +341,21 @@ def entry(item: pytest.Item, sources: SourceIndex) -> Tuple[Dict[str, Any], Opti
     if reason is not None:
         result["skip"] = reason
     return result, problem
+
+
+def keeps_smg_worker_pool(root: str) -> bool:
+    """Whether the tree keeps smg's session worker pool where its e2e tree does:
+    ``infra/worker_pool.py`` under the rootdir, defining a ``WorkerPool`` class with an ``acquire``
+    method (as ``gpuci scenario import`` checks). Its policy is gpuci's ``slots:1``."""
+    path = os.path.join(root, "infra", "worker_pool.py")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read(), path)
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "WorkerPool":
+            return any(isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name == "acquire"
+                       for member in node.body)
+    return False
+

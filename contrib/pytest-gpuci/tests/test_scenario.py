@@ -281,3 +281,18 @@ def test_bad_workers_marker_is_a_located_error(pytester, scenario):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert document is None
     result.stderr.fnmatch_lines(["*test_bad.py::test_x: workers(count='two') must be a whole number*"])
+
+
+def test_smg_worker_pool_sets_the_eviction(pytester, scenario):
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(test_a="def test_a():\n    pass\n")
+    result, document = scenario()
+    assert result.ret == 0 and "eviction" not in document
+    pytester.mkdir("infra")
+    (pytester.path / "infra" / "worker_pool.py").write_text("class WorkerPool:\n    pass\n")
+    result, document = scenario()
+    assert "eviction" not in document
+    (pytester.path / "infra" / "worker_pool.py").write_text(
+        "class WorkerPool:\n    def acquire(self, *, model_id, engine):\n        return []\n")
+    result, document = scenario()
+    assert result.ret == 0 and document["eviction"] == "slots:1"
