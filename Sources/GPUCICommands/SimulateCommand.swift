@@ -142,12 +142,14 @@ extension SimulateCommand {
         case .json:
             struct Row: Encodable { var name: String; var wallSeconds: Double; var launches: Int; var evictions: Int; var workerWaitSeconds: Double }
             struct Document: Encodable {
-                var candidates: [Row]; var best: String; var launchLowerBound: Int; var launchGap: Int; var evaluations: Int; var order: [String]
+                var candidates: [Row]; var best: String; var launchLowerBound: Int; var forcedRelaunches: Int; var launchGap: Int
+                var evaluations: Int; var order: [String]
             }
             let rows = outcome.candidates.map { Row(name: $0.name, wallSeconds: $0.summary.wallSeconds, launches: $0.summary.launches,
                                                     evictions: $0.summary.evictions, workerWaitSeconds: $0.summary.workerWaitSeconds) }
             outputs.report(try JSONOutput.string(Document(candidates: rows, best: outcome.best.name, launchLowerBound: outcome.launchLowerBound,
-                                                           launchGap: gap, evaluations: outcome.evaluations, order: outcome.best.order)) + "\n")
+                                                           forcedRelaunches: outcome.forcedRelaunches, launchGap: gap,
+                                                           evaluations: outcome.evaluations, order: outcome.best.order)) + "\n")
         case .table:
             let given = outcome.candidates[0].summary
             var table = [["order", "wall", "launches", "evictions", "worker wait", "vs given"]]
@@ -158,7 +160,9 @@ extension SimulateCommand {
             }
             var text = "\(scenario.name) on \(name), \(eviction.rawValue) eviction, \(outcome.evaluations) orders simulated\n"
             text += HistoryRendering.table(table, rightAligned: 1...4)
-            text += "best: \(outcome.best.name); lower bound on launches \(outcome.launchLowerBound) (each distinct worker the running items need, once): gap \(gap)\n"
+            text += "best: \(outcome.best.name); lower bound on launches \(outcome.launchLowerBound) (each distinct worker the running items need, once"
+                + (outcome.forcedRelaunches > 0 ? ", plus \(outcome.forcedRelaunches) for workers held together that do not fit at once" : "")
+                + "): gap \(gap)\n"
             outputs.report(text)
         }
     }

@@ -30,8 +30,11 @@ public enum SessionReorderer {
         public var candidates: [Candidate]
         /// The best candidate (the given order when nothing beats it).
         public var best: Candidate
-        /// Launches no order can go below: each distinct worker the running items need, once.
+        /// Launches no order in which every running item runs can go below (``launchLowerBound(_:gpus:width:)``).
         public var launchLowerBound: Int
+        /// The part of ``launchLowerBound`` above one launch per distinct worker: groups of workers
+        /// held together pairwise that do not fit on the GPUs at once.
+        public var forcedRelaunches: Int
         /// Simulations run.
         public var evaluations: Int
     }
@@ -90,8 +93,48 @@ public enum SessionReorderer {
             }
         }
         if admissible(current), better(current, than: best) { best = current }
-        let needed = Set(units.flatMap { unit in unit.items.filter { $0.skip == nil }.flatMap { unit.keys(of: $0) } })
-        return Outcome(candidates: [given, hand, current], best: best, launchLowerBound: needed.count, evaluations: evaluations)
+        let bound = launchLowerBound(units, gpus: topology.devices.count) { key in
+            prepared.catalog[String(key.split(separator: ":", maxSplits: 1).first ?? Substring(key))]?.tp ?? 1
+        }
+        return Outcome(candidates: [given, hand, current], best: best, launchLowerBound: bound.workers + bound.forced,
+                       forcedRelaunches: bound.forced, evaluations: evaluations)
+    }
+
+    /// Launches no order can go below when every running item runs: each distinct worker the items
+    /// need, once, plus one per group of workers (found greedily, no worker in two groups) that are
+    /// pairwise held together by some item but do not fit on the `gpus` GPUs all at once (`width`:
+    /// a worker's GPUs). A worker launched once is up over one stretch of the session; stretches that
+    /// meet pairwise share a moment (Helly's theorem on a line), when the whole group would be up —
+    /// so one of the group launches twice. Items whose own workers do not fit are left out (they
+    /// cannot run).
+    static func launchLowerBound(_ units: [Unit], gpus: Int, width: (String) -> Int) -> (workers: Int, forced: Int) {
+        var workers: Set<String> = []
+        var together: [String: Set<String>] = [:]
+        for unit in units {
+            for item in unit.items where item.skip == nil {
+                let keys = Set(unit.keys(of: item))
+                guard keys.reduce(0, { $0 + width($1) }) <= gpus else { continue }
+                workers.formUnion(keys)
+                for key in keys { together[key, default: []].formUnion(keys.subtracting([key])) }
+            }
+        }
+        var grouped: Set<String> = []
+        var forced = 0
+        for first in workers.sorted() where !grouped.contains(first) {
+            var group = [first]
+            var total = width(first)
+            for next in (together[first] ?? []).sorted() where total <= gpus && !grouped.contains(next) {
+                if group.allSatisfy({ together[$0]?.contains(next) == true }) {
+                    group.append(next)
+                    total += width(next)
+                }
+            }
+            if total > gpus {
+                forced += 1
+                grouped.formUnion(group)
+            }
+        }
+        return (workers.count, forced)
     }
 
     /// A group of items that moves as one.

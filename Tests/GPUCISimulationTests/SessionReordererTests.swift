@@ -53,6 +53,51 @@ struct SessionReordererTests {
     }
 }
 
+/// The bound's GPU term: workers held pairwise together that cannot all be up at once force a
+/// second launch of one of them, in every order.
+struct LaunchBoundTests {
+    /// Three tp-2 models on 4 GPUs, each pair used by one test: any two fit, the three do not.
+    static let triangle = """
+        topology: 4x24GB
+        models: [{id: a, memoryGB: 10, tp: 2}, {id: b, memoryGB: 10, tp: 2}, {id: c, memoryGB: 10, tp: 2}]
+        timing: {spawnSeconds: 0, testSeconds: 10}
+        tests:
+          - {id: t.py::test_ab, uses: [{model: a, mode: http}, {model: b, mode: http}]}
+          - {id: t.py::test_bc, uses: [{model: b, mode: http}, {model: c, mode: http}]}
+          - {id: t.py::test_ca, uses: [{model: c, mode: http}, {model: a, mode: http}]}
+        """
+
+    @Test func aTriangleThatDoesNotFitForcesOneMoreLaunch() throws {
+        let scenario = try ScenarioParser.parse(Self.triangle, file: "triangle.yaml")
+        let topology = try TopologyLoader.load("4x24GB")
+        let outcome = try SessionReorderer.search(scenario, topology: topology, catalog: ModelCatalog.bundled())
+        #expect(outcome.launchLowerBound == 4 && outcome.forcedRelaunches == 1)
+        #expect(outcome.best.summary.failed.isEmpty)
+        // The reference's scan also pre-launches the default model (llama-8b:http) for unmarked
+        // items, which no test uses: one launch above the bound, in every order.
+        #expect(outcome.best.summary.launches == 5)
+        // On 7 GPUs the three fit together (with that default worker): one launch each.
+        let wide = try SessionReorderer.search(scenario, topology: TopologyLoader.load("7x24GB"), catalog: ModelCatalog.bundled())
+        #expect(wide.launchLowerBound == 3 && wide.forcedRelaunches == 0)
+        #expect(wide.best.summary.launches == 4 && wide.best.summary.evictions == 0)
+    }
+
+    /// On seeded scenarios with every test run, no simulated order beats the bound.
+    @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
+    func noOrderBeatsTheBound(seed: UInt64) throws {
+        var options = ScenarioGenerator.Options(tests: 60, models: 6, seed: seed)
+        options.pdShare = 0.3
+        let scenario = try ScenarioGenerator.generate(options)
+        for name in ["4x23028MiB", "8x23028MiB"] {
+            let topology = try TopologyLoader.load(name)
+            let outcome = try SessionReorderer.search(scenario, topology: topology, catalog: ModelCatalog.bundled(), budget: 12)
+            for candidate in outcome.candidates where candidate.summary.failed.isEmpty {
+                #expect(candidate.summary.launches >= outcome.launchLowerBound, "seed \(seed) on \(name): \(candidate.name)")
+            }
+        }
+    }
+}
+
 /// The log comes out of the engine in (time, seq) order, unsorted afterwards.
 struct SessionLogOrderTests {
     @Test(arguments: ["gateway-e2e.yaml", "gateway-benchmarks.yaml", "stress-pd-heavy.yaml", "stress-300-tests-24-models.yaml"])
