@@ -22,28 +22,20 @@ struct BenchAllocatorCommand: ParsableCommand {
 
     @OptionGroup var options: AllocatorTraceOptions
 
-    @Option(name: .customLong("repeat"), help: "Replays to time.")
-    var repetitions = 10
-
-    @Option(help: "Output format: table or json.")
-    var format: ReportFormat = .table
-
-    func validate() throws {
-        guard repetitions >= 1 else { throw ValidationError("--repeat expects at least 1") }
-    }
+    @OptionGroup var timing: BenchTimingOptions
 
     func run() throws {
         let source = try options.source()
         let scalar = options.scalar, policy = options.policy
         let result = scalar
-            ? Self.time(source.trace, repetitions) { ScalarGPUAllocator(gpus: source.trace.gpus) }
-            : Self.time(source.trace, repetitions) {
+            ? Self.time(source.trace, timing.repetitions) { ScalarGPUAllocator(gpus: source.trace.gpus) }
+            : Self.time(source.trace, timing.repetitions) {
                 GPUAllocator(gpus: source.trace.gpus, topology: source.topology, policy: policy)
             }
         let report = BenchAllocatorReport(
             allocator: scalar ? "scalar" : "simd", policy: policy.rawValue, gpus: source.trace.gpus.count,
-            ops: source.trace.steps.count * repetitions, slotsMade: result.slots, seconds: result.seconds)
-        switch format {
+            ops: source.trace.steps.count * timing.repetitions, slotsMade: result.slots, seconds: result.seconds)
+        switch timing.format {
         case .json: print(try JSONOutput.string(report, pretty: false))
         case .table: print(report.table)
         }
@@ -95,6 +87,19 @@ struct BenchAllocatorReport: Encodable {
     }
 }
 
+/// `--repeat N` and `--format`, as `bench allocator` and `bench simulator` take them.
+struct BenchTimingOptions: ParsableArguments {
+    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Replays (allocator) or sessions (simulator) to time.")
+    var repetitions = 10
+
+    @Option(help: "Output format: table or json.")
+    var format: ReportFormat = .table
+
+    func validate() throws {
+        guard repetitions >= 1 else { throw ValidationError("--repeat expects at least 1") }
+    }
+}
+
 /// What the `gpuci bench` commands share: rates and the `name  value` table.
 enum BenchOutput {
     /// `count` per second, rounded; 0 for no time.
@@ -106,4 +111,9 @@ enum BenchOutput {
     static func table(_ rows: [(String, String)]) -> String {
         rows.map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -29,15 +29,7 @@ struct BenchSimulatorCommand: ParsableCommand {
     @Option(help: "Eviction policy: mru, lru, belady, slots[:N] (default: the scenario's, else mru).")
     var eviction: EvictionPolicy?
 
-    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Sessions to time.")
-    var repetitions = 10
-
-    @Option(help: "Output format: table or json.")
-    var format: ReportFormat = .table
-
-    func validate() throws {
-        guard repetitions >= 1 else { throw ValidationError("--repeat expects at least 1") }
-    }
+    @OptionGroup var timing: BenchTimingOptions
 
     func run() throws {
         let clock = ContinuousClock()
@@ -50,13 +42,13 @@ struct BenchSimulatorCommand: ParsableCommand {
         guard let prepared else { return }
         var processed = 0
         let sessions = clock.measure {
-            for _ in 0..<repetitions {
+            for _ in 0..<timing.repetitions {
                 processed = SessionSimulator.run(prepared, topology: loaded, eviction: eviction ?? parsed.eviction ?? .mru).processedEvents
             }
         }
-        let report = BenchSimulatorReport(tests: parsed.tests.count, sessions: repetitions, eventsPerSession: processed,
-                                          readSeconds: reading.seconds, prepareSeconds: preparing.seconds, sessionSeconds: sessions.seconds / Double(repetitions))
-        switch format {
+        let report = BenchSimulatorReport(tests: parsed.tests.count, sessions: timing.repetitions, eventsPerSession: processed,
+                                          readSeconds: reading.seconds, prepareSeconds: preparing.seconds, sessionSeconds: sessions.seconds / Double(timing.repetitions))
+        switch timing.format {
         case .json: print(try JSONOutput.string(report, pretty: false))
         case .table: print(report.table)
         }
@@ -92,9 +84,4 @@ struct BenchSimulatorReport: Encodable {
             ("session", String(format: "%.6f s", sessionSeconds)), ("events/s", "\(Int(eventsPerSecond))"),
         ])
     }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

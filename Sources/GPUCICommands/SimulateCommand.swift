@@ -124,12 +124,7 @@ struct SimulateCommand: ParsableCommand {
 extension SimulateCommand {
     /// `--reorder`: the given order, the hand fix and the search's best, with the bound on launches.
     func runReorder(_ scenario: Scenario, topology name: String, eviction: EvictionPolicy, allocation: AllocationPolicy) throws {
-        let topology: Topology
-        do {
-            topology = try TopologyLoader.load(name)
-        } catch {
-            throw InputError("topology '\(name)': \(error.message)", at: error.location ?? SourceLocation(file: scenario.file, key: "topology"))
-        }
+        let topology = try SessionSimulator.loadTopology(name, for: scenario)
         let outcome = try SessionReorderer.search(scenario, topology: topology, catalog: ModelCatalog.bundled(),
                                                   eviction: eviction, allocation: allocation, profile: profile)
         let outputs = try CommandOutput([("--order-out", orderOut)])

@@ -12,23 +12,12 @@ public enum JSONOutput {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped
-    /// (`\u00XX`, lowercase hex), everything else as is.
+    /// `text` as a JSON string literal, escaped as ``string(_:pretty:)`` escapes it (through
+    /// ``JSONStreamWriter``): quotes, backslashes, `\b \f \n \r \t`, other control characters as
+    /// `\u00xx`; everything else as is.
     public static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = JSONStreamWriter(pretty: false)
+        out.string(text)
+        return out.text
     }
 }

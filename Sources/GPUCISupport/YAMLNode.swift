@@ -212,11 +212,6 @@ public struct YAMLNode {
         return values
     }
 
-    /// The node for `key` inside this mapping node.
-    func child(_ node: Node, key: String) -> YAMLNode {
-        YAMLNode(node: node, file: file, parent: keyPath, step: .key(key))
-    }
-
     /// ` (what)`, or nothing.
     static func parenthesized(_ what: String?) -> String {
         what.map { " (\($0))" } ?? ""
